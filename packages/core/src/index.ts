@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export type * from './model/image.ts';
+export type * from './ports/chain-index.ts';
+export type * from './ports/event-bus.ts';
+export type * from './ports/image-store.ts';
+export type * from './ports/object-store.ts';
