@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs the toolchain and the workspace's dependencies, then runs one pnpm script with the
+# remaining arguments: `bash infra/run.sh demo`, `bash infra/run.sh test:all`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. infra/toolchain.sh
+pnpm install --frozen-lockfile --reporter=append-only >&2
+exec pnpm "$@"
