@@ -26,7 +26,9 @@ export interface ImageQuery {
 export interface ImageStore {
   /**
    * Stores an image unless the stored analysis is newer (`analyzedAt`). Equal analysis times keep
-   * the stored record, so a re-delivered event changes nothing.
+   * the stored record, so a re-delivered event changes nothing. Times compare as instants
+   * (`analysisTimeKey`). A replacing analysis keeps a stored `markedBase: true`, because a mark
+   * set by event outlives re-analysis; only `setMarkedBase` clears it.
    */
   upsert(record: ImageRecord): Promise<UpsertOutcome>;
   get(digest: Digest): Promise<ImageRecord | null>;

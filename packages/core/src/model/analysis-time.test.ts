@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { StrataError } from '../errors.ts';
+import { analysisTimeKey, compareAnalysisTimes } from './analysis-time.ts';
+
+describe('analysisTimeKey', () => {
+  it('pads the fraction to nine digits in UTC', () => {
+    expect(analysisTimeKey('2026-01-31T12:00:00Z')).toBe('2026-01-31T12:00:00.000000000Z');
+    expect(analysisTimeKey('2026-01-31T12:00:00.5Z')).toBe('2026-01-31T12:00:00.500000000Z');
+  });
+
+  it('converts offsets to UTC', () => {
+    expect(analysisTimeKey('2026-01-31T13:30:00.123+01:30')).toBe(
+      '2026-01-31T12:00:00.123000000Z',
+    );
+  });
+
+  it('rejects text that is not an ISO date-time', () => {
+    expect(() => analysisTimeKey('yesterday')).toThrow(StrataError);
+    expect(() => analysisTimeKey('2026-13-45T99:00:00Z')).toThrow(StrataError);
+  });
+});
+
+describe('compareAnalysisTimes', () => {
+  it('orders by instant across offsets and fraction widths', () => {
+    expect(compareAnalysisTimes('2026-01-31T12:00:00.1Z', '2026-01-31T12:00:00.09Z')).toBe(1);
+    expect(compareAnalysisTimes('2026-01-31T12:00:00Z', '2026-01-31T13:00:00+01:00')).toBe(0);
+    expect(compareAnalysisTimes('2026-01-31T12:00:00Z', '2026-01-31T12:00:00.000000001Z')).toBe(-1);
+  });
+});
