@@ -1,0 +1,68 @@
+import type { ConsumedMessage } from '@strata/core';
+import { describe, expect, it } from 'vitest';
+import { createDeadLetter, deadLetterTopic, readDeadLetter } from './dead-letter.ts';
+
+const consumed: ConsumedMessage = {
+  topic: 'image.analyzed',
+  partition: 3,
+  offset: '1207',
+  timestamp: Date.UTC(2026, 0, 31, 12),
+  key: 'sha256:abc',
+  value: Buffer.from([0xff, 0xfe, 0x00, 0x7b]),
+  headers: { ce_id: 'event-1', 'content-type': 'application/json' },
+};
+
+describe('createDeadLetter', () => {
+  it('keeps key, value bytes and headers', () => {
+    const letter = createDeadLetter(
+      consumed,
+      { code: 'INVALID_EVENT', message: 'not JSON' },
+      new Date(0),
+    );
+
+    expect(letter.key).toBe('sha256:abc');
+    expect(letter.value?.equals(consumed.value as Buffer)).toBe(true);
+    expect(letter.headers.ce_id).toBe('event-1');
+    expect(letter.headers['content-type']).toBe('application/json');
+  });
+
+  it('round-trips through readDeadLetter', () => {
+    const letter = createDeadLetter(
+      consumed,
+      { code: 'ANALYSIS_DOCUMENT_MISMATCH', message: 'sha256 differs' },
+      new Date('2026-02-01T00:00:00Z'),
+    );
+
+    expect(readDeadLetter(letter)).toEqual({
+      sourceTopic: 'image.analyzed',
+      sourcePartition: 3,
+      sourceOffset: '1207',
+      reasonCode: 'ANALYSIS_DOCUMENT_MISMATCH',
+      reasonMessage: 'sha256 differs',
+      deadLetteredAt: '2026-02-01T00:00:00.000Z',
+      originalHeaders: consumed.headers,
+    });
+  });
+
+  it('truncates long reasons', () => {
+    const letter = createDeadLetter(
+      consumed,
+      { code: 'INVALID_EVENT', message: 'x'.repeat(10_000) },
+      new Date(0),
+    );
+
+    expect(readDeadLetter(letter)?.reasonMessage).toHaveLength(2000);
+  });
+});
+
+describe('readDeadLetter', () => {
+  it('returns null for an ordinary record', () => {
+    expect(readDeadLetter(consumed)).toBeNull();
+  });
+});
+
+describe('deadLetterTopic', () => {
+  it('appends .dlq', () => {
+    expect(deadLetterTopic('image.analyzed')).toBe('image.analyzed.dlq');
+  });
+});
