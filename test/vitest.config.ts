@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through the `@strata/source` export
-// condition, so tests run without a build.
-const resolve = { conditions: ['@strata/source'] };
+// condition, so tests run without a build. Vitest 5 runs tests in Vite's SSR environment and
+// passes `ssr.resolve.conditions` to Node as `--conditions`, so the condition must be listed
+// there. Without it, imports of workspace packages silently load a stale `dist/` build.
+const conditions = ['@strata/source', 'module', 'node', 'development|production'];
+const resolve = { conditions };
+const ssr = { resolve: { conditions, externalConditions: ['@strata/source'] } };
 
 export default defineConfig({
   root: new URL('..', import.meta.url).pathname,
@@ -11,6 +15,7 @@ export default defineConfig({
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
@@ -19,9 +24,14 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'integration',
-          include: ['packages/*/src/**/*.int.test.ts', 'services/*/src/**/*.int.test.ts', 'test/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.int.test.ts',
+            'services/*/src/**/*.int.test.ts',
+            'test/**/*.test.ts',
+          ],
           exclude: ['**/node_modules/**'],
           globalSetup: ['test/setup/services.ts'],
           testTimeout: 60_000,

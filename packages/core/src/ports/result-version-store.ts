@@ -1,7 +1,7 @@
 import type { Digest } from '../model/image.ts';
 
 /** The latest recorded version of one result of one image. */
-export interface ResultVersion {
+export interface RecordedResultVersion {
   version: number;
   /** Hash of the result content that got this version, in the caller's own format. */
   contentHash: string;
@@ -10,7 +10,9 @@ export interface ResultVersion {
 /**
  * Version numbers of the results Strata publishes, per image and result topic, so that consumers
  * can drop duplicates and stale results. Versions start at 1 and strictly increase per image and
- * topic, also when several workers record results for the same image at the same time.
+ * topic, also when several workers record results for the same image at the same time. There is
+ * no delete: an image stored again after a deletion continues its numbering, so consumers that
+ * remember the old versions do not drop its new results.
  */
 export interface ResultVersionStore {
   /**
@@ -21,8 +23,6 @@ export interface ResultVersionStore {
    */
   next(imageDigest: Digest, topic: string, contentHash: string): Promise<number | null>;
   /** Returns the latest recorded version, or null when none was recorded. */
-  current(imageDigest: Digest, topic: string): Promise<ResultVersion | null>;
-  /** Deletes the versions of every topic of an image. */
-  delete(imageDigest: Digest): Promise<void>;
+  current(imageDigest: Digest, topic: string): Promise<RecordedResultVersion | null>;
   close(): Promise<void>;
 }
