@@ -55,6 +55,11 @@ export interface ImageDescription {
   platform?: Platform;
   configDigest?: Digest;
   annotations: Record<string, string>;
+  /**
+   * Where `layers[].digest` came from: `manifest` (the compressed blob digests, the default) or
+   * `diffId` when the producer knew only diff IDs and copied them into `digest`.
+   */
+  layerDigestSource?: 'manifest' | 'diffId';
 }
 
 /**
@@ -72,6 +77,11 @@ export interface ImageRecord {
   policyFindings: PolicyFinding[];
   /** False when the analysis carried no policy evaluation at all, as opposed to an empty one. */
   hasPolicyEvaluation: boolean;
+  /**
+   * False when the analysis carried no vulnerability scan at all (an SBOM only), as opposed to a
+   * scan that found nothing. Absent means true.
+   */
+  hasVulnerabilityScan?: boolean;
   /** True when a user declared this image a base, by tag pattern or by event. */
   markedBase: boolean;
   /** Location of the archived analysis document in the object store, when archived. */

@@ -1,0 +1,46 @@
+import type { BaseHint } from '../events/ancestry-event.ts';
+import type { Digest, ImageRecord } from '../model/image.ts';
+
+export const BASE_NAME_ANNOTATION = 'org.opencontainers.image.base.name';
+export const BASE_DIGEST_ANNOTATION = 'org.opencontainers.image.base.digest';
+
+/** Returns the digest an image's annotations name as its base, if any. */
+export function hintedBaseDigest(record: ImageRecord): Digest | undefined {
+  return record.image.annotations[BASE_DIGEST_ANNOTATION];
+}
+
+/**
+ * Checks the base annotations of an image against the ancestors found from its layers. A hinted
+ * digest that is stored is `confirmed` when it is one of the ancestors and `contradicted`
+ * otherwise; a hinted name is `confirmed` when an ancestor carries that tag. Anything else is
+ * `unknown`. Returns undefined when the image has no base annotation.
+ */
+export function checkBaseHint(
+  record: ImageRecord,
+  ancestors: readonly { digest: Digest; tags: readonly string[] }[],
+  hintedRecord: ImageRecord | undefined,
+): BaseHint | undefined {
+  const name = record.image.annotations[BASE_NAME_ANNOTATION];
+  const digest = hintedBaseDigest(record);
+  if (name === undefined && digest === undefined) {
+    return undefined;
+  }
+
+  const hint: BaseHint = { status: 'unknown' };
+  if (name !== undefined) hint.name = name;
+  if (digest !== undefined) hint.digest = digest;
+  if (digest !== undefined && hintedRecord !== undefined) {
+    const isAncestor = ancestors.some((ancestor) => ancestor.digest === digest);
+    hint.status = isAncestor ? 'confirmed' : 'contradicted';
+
+    return hint;
+  }
+
+  // NOTE: a name-only hint is never reported as contradicted, because checking it would need a
+  // lookup by tag, which the chain index does not offer.
+  if (name !== undefined && ancestors.some((ancestor) => ancestor.tags.includes(name))) {
+    hint.status = 'confirmed';
+  }
+
+  return hint;
+}

@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+
+import { describeValue } from '../digest.ts';
+import { StrataError, type ErrorCode } from '../errors.ts';
+
+const MAX_LISTED_ISSUES = 5;
+
+/**
+ * Parses an untrusted value with a schema. Raises `code` when given; otherwise
+ * `LIMIT_EXCEEDED` when a bound is exceeded, `UNSUPPORTED_SCHEMA_VERSION` for another
+ * `schemaVersion`, else `INVALID_EVENT`. The message names each offending field path and its
+ * value, truncated.
+ */
+export function parseWith<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  what: string,
+  code?: ErrorCode,
+): T {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) {
+    return result.data;
+  }
+
+  const issues = result.error.issues;
+  const listed = issues.slice(0, MAX_LISTED_ISSUES).map(formatIssue);
+  const hidden = issues.length - listed.length;
+  const more = hidden > 0 ? `; and ${hidden} more` : '';
+  const first = issues[0];
+  const field = first === undefined ? '' : formatPath(first.path);
+  const message = `invalid ${what}: ${listed.join('; ')}${more}`;
+  throw new StrataError(code ?? errorCode(issues), message, { details: { field, issues: listed } });
+}
+
+function errorCode(issues: readonly z.core.$ZodIssue[]) {
+  if (issues.some((issue) => issue.code === 'too_big')) {
+    return 'LIMIT_EXCEEDED';
+  }
+
+  if (issues.some(isOtherSchemaVersion)) {
+    return 'UNSUPPORTED_SCHEMA_VERSION';
+  }
+
+  return 'INVALID_EVENT';
+}
+
+function isOtherSchemaVersion(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'invalid_value' && formatPath(issue.path) === 'schemaVersion';
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const path = formatPath(issue.path) || '(root)';
+  const got = 'input' in issue && issue.code !== 'too_big' ? ` (got ${describeValue(issue.input)})` : '';
+
+  return `${path}: ${issue.message}${got}`;
+}
+
+/** Formats a path as `image.layers[3].digest`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') {
+      text += `[${key}]`;
+    } else {
+      text += text === '' ? String(key) : `.${String(key)}`;
+    }
+  }
+
+  return text;
+}

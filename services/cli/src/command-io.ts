@@ -1,0 +1,25 @@
+/** A writable text stream, such as `process.stdout`. */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** The streams and exit status a subcommand uses, passed in so tests can capture them. */
+export interface CommandIo {
+  stdout: TextSink;
+  stderr: TextSink;
+  /** Opens an input file by path, `-` meaning standard input, as a stream of text chunks. */
+  openInput(path: string): AsyncIterable<string>;
+  /** Reads a whole input file by path, `-` meaning standard input. */
+  readInput(path: string): Promise<string>;
+  /** Sets the exit code the process ends with. */
+  setExitCode(code: number): void;
+}
+
+/** Exit codes of the `strata` command, listed in docs/errors.md. */
+export const EXIT_CODES = {
+  ok: 0,
+  /** A usage error, an unreadable input, or an unexpected failure. */
+  failure: 1,
+  /** `process`: one or more input lines were rejected; the others were processed. */
+  rejectedLines: 2,
+} as const;

@@ -1,0 +1,55 @@
+import { Command, Option } from 'commander';
+
+import {
+  parseDigest,
+  REPORT_CONVERTERS,
+  REPORT_FORMATS,
+  type ConvertOptions,
+  type ReportFormat,
+} from '@strata/core';
+import { parseReportJson } from '@strata/core';
+
+import type { CommandIo } from '../command-io.ts';
+
+interface ConvertFlags {
+  from: ReportFormat;
+  digest?: string;
+  layerDigests?: string;
+  analyzedAt?: string;
+  tag?: string[];
+}
+
+/** `strata convert --from FORMAT FILE`: prints the `image.analyzed` event of a scanner report. */
+export function convertCommand(io: CommandIo): Command {
+  return new Command('convert')
+    .description('convert a scanner report to an image.analyzed event (one JSON line)')
+    .argument('<file>', 'report file, - for standard input')
+    .addOption(
+      new Option('--from <format>', 'report format').choices(REPORT_FORMATS).makeOptionMandatory(),
+    )
+    .option('--digest <digest>', 'platform manifest digest, when the report lacks it')
+    .option('--layer-digests <digests>', 'comma-separated compressed layer digests, bottom first')
+    .option('--analyzed-at <time>', 'analysis time, ISO 8601, when the report lacks it')
+    .option('--tag <tag...>', 'tags to add to those the report records')
+    .action(async (file: string, flags: ConvertFlags) => {
+      const tool = flags.from;
+      const report = parseReportJson(tool, await io.readInput(file));
+      const event = REPORT_CONVERTERS[tool](report, convertOptions(flags));
+      io.stdout.write(`${JSON.stringify(event)}\n`);
+    });
+}
+
+function convertOptions(flags: ConvertFlags): ConvertOptions {
+  const options: ConvertOptions = {};
+  if (flags.digest !== undefined) options.digest = parseDigest(flags.digest, '--digest');
+  if (flags.layerDigests !== undefined) {
+    options.layerDigests = flags.layerDigests
+      .split(',')
+      .map((digest, position) => parseDigest(digest.trim(), `--layer-digests[${position}]`));
+  }
+
+  if (flags.analyzedAt !== undefined) options.analyzedAt = flags.analyzedAt;
+  if (flags.tag !== undefined) options.tags = flags.tag;
+
+  return options;
+}

@@ -1,0 +1,66 @@
+import { Command } from 'commander';
+
+import {
+  analyzedEventSchema,
+  parseWith,
+  processAnalyses,
+  StrataError,
+  type AnalyzedEvent,
+} from '@strata/core';
+
+import { EXIT_CODES, type CommandIo } from '../command-io.ts';
+import { readLines } from '../read-lines.ts';
+
+/**
+ * `strata process FILE`: reads `image.analyzed` events as NDJSON, processes them in memory, and
+ * prints the final `image.ancestry` and `image.base-comparison` results as NDJSON records
+ * `{"topic", "key", "value"}` ordered by image digest, then topic.
+ */
+export function processCommand(io: CommandIo): Command {
+  return new Command('process')
+    .description('process image.analyzed events (NDJSON) offline and print the results')
+    .argument('<file>', 'NDJSON file of image.analyzed events, - for standard input')
+    .option('--mark-base <pattern...>', 'tag patterns (* wildcard) of images marked as bases')
+    .action(async (file: string, options: { markBase?: string[] }) => {
+      const { events, rejected } = await readEvents(io, file);
+      const outcome = await processAnalyses(events, { markedBasePatterns: options.markBase ?? [] });
+      for (const message of outcome.messages) {
+        io.stdout.write(`${JSON.stringify(message)}\n`);
+      }
+
+      for (const skipped of outcome.skipped) {
+        io.stderr.write(`skipped ${skipped.digest}: ${skipped.reason}\n`);
+      }
+
+      io.setExitCode(rejected > 0 ? EXIT_CODES.rejectedLines : EXIT_CODES.ok);
+    });
+}
+
+async function readEvents(io: CommandIo, file: string) {
+  const events: AnalyzedEvent[] = [];
+  let rejected = 0;
+  for await (const { number, text } of readLines(io.openInput(file))) {
+    if (text.trim() === '') {
+      continue;
+    }
+
+    try {
+      events.push(parseWith(analyzedEventSchema, parseJson(text), 'image.analyzed event'));
+    } catch (error) {
+      rejected += 1;
+      const reason = error instanceof Error ? error.message : String(error);
+      io.stderr.write(`line ${number}: rejected: ${reason}\n`);
+    }
+  }
+
+  return { events, rejected };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StrataError('INVALID_EVENT', `invalid JSON: ${reason}`, { cause: error });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './command-io.ts';
+export * from './program.ts';
+export * from './read-lines.ts';

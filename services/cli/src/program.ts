@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+
+import { convertCommand } from './commands/convert.ts';
+import { processCommand } from './commands/process.ts';
+import type { CommandIo } from './command-io.ts';
+
+/**
+ * Builds the `strata` program with every subcommand. Each subcommand lives in its own file under
+ * `commands/` and receives the process streams through `io`, so tests run it in memory.
+ */
+export function buildProgram(io: CommandIo): Command {
+  const program = new Command('strata')
+    .description('Container image ancestry and base-image attribution of findings.')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride();
+  program.addCommand(processCommand(io));
+  program.addCommand(convertCommand(io));
+
+  return program;
+}
