@@ -1,0 +1,142 @@
+import type { ConsumedBatch, Subscription } from '@strata/core';
+import { closeOnce, deadLetterTopic, retry, WorkerStateMachine } from '@strata/runtime';
+import type { Readiness, WorkerState } from '@strata/runtime';
+import { ChainIndexGuard } from './chain-index-guard.ts';
+import type { IngestionDependencies } from './ingestion-context.ts';
+import { processMessage } from './process-message.ts';
+import type { MessageOutcome } from './process-message.ts';
+
+export interface IngestionWorker {
+  readonly state: WorkerState;
+  /** Ready while running and not rebuilding the chain index; the body of `/readyz`. */
+  readiness(): Readiness;
+  /**
+   * Creates the topics, rebuilds an empty chain index, joins the consumer group and resolves
+   * once consuming. Moves to `failed` and rethrows when a step fails for good.
+   */
+  start(): Promise<void>;
+  /**
+   * Stops fetching, lets the batch in flight finish and commits it, then leaves the group. Safe to
+   * call twice. The caller that created the ports closes them.
+   */
+  stop(): Promise<void>;
+}
+
+async function handleBatch(
+  context: Required<IngestionDependencies>,
+  guard: ChainIndexGuard,
+  batch: ConsumedBatch,
+) {
+  const { logger, metrics, clock } = context;
+  const startedAt = clock();
+  const counts: Partial<Record<MessageOutcome, number>> = {};
+  await guard.ensure(batch.signal);
+  for (const message of batch.messages) {
+    const messageStartedAt = clock();
+    metrics.eventsConsumed.inc({ topic: message.topic });
+    const outcome = await processMessage(context, message, batch.signal);
+    counts[outcome] = (counts[outcome] ?? 0) + 1;
+    metrics.processingSeconds.observe(
+      { topic: message.topic, outcome },
+      (clock() - messageStartedAt) / 1000,
+    );
+    logger.debug(
+      {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        key: message.key,
+        outcome,
+      },
+      'event processed',
+    );
+  }
+
+  logger.info(
+    {
+      topic: batch.topic,
+      partition: batch.partition,
+      firstOffset: batch.messages[0]?.offset,
+      lastOffset: batch.messages.at(-1)?.offset,
+      records: batch.messages.length,
+      outcomes: counts,
+      durationMs: clock() - startedAt,
+    },
+    'batch processed',
+  );
+}
+
+/**
+ * Creates an ingestion worker over the given ports. The same code runs in the service process,
+ * in the embedded mode on in-memory ports, and from the CLI.
+ */
+export function createIngestionWorker(dependencies: IngestionDependencies): IngestionWorker {
+  const context: Required<IngestionDependencies> = { clock: Date.now, ...dependencies };
+  const { bus, logger, settings } = context;
+  const machine = new WorkerStateMachine();
+  const startup = new AbortController();
+  const guard = new ChainIndexGuard({ ...context, intervalMs: settings.indexCheckIntervalMs });
+  let subscription: Subscription | undefined;
+  machine.onChange((state, previous) => logger.info({ state, previous }, 'worker state changed'));
+
+  const connect = async () => {
+    const topics = [
+      settings.analyzedTopic,
+      deadLetterTopic(settings.analyzedTopic),
+      settings.indexedTopic,
+    ];
+    const options = {
+      operation: 'start',
+      signal: startup.signal,
+      logger,
+      maxDelayMs: settings.retryMaxDelayMs,
+    };
+    await retry(() => bus.ensureTopics(topics), options);
+    await retry(() => guard.ensure(startup.signal, true), options);
+    subscription = await bus.subscribe({
+      groupId: settings.groupId,
+      topics: [settings.analyzedTopic],
+      fromBeginning: settings.fromBeginning,
+      eachBatch: (batch) => handleBatch(context, guard, batch),
+    });
+    if (startup.signal.aborted) {
+      await subscription.stop();
+    }
+  };
+
+  const stop = closeOnce(async () => {
+    if (machine.canMoveTo('draining')) {
+      machine.moveTo('draining');
+    }
+    startup.abort(new Error('worker stopping'));
+    await subscription?.stop();
+    if (machine.canMoveTo('stopped')) {
+      machine.moveTo('stopped');
+    }
+  });
+
+  return {
+    get state() {
+      return machine.state;
+    },
+    readiness: () => ({
+      ready: machine.state === 'running' && !guard.rebuilding,
+      status: guard.rebuilding ? 'rebuilding chain index' : machine.state,
+    }),
+    start: async () => {
+      logger.info({ topic: settings.analyzedTopic, groupId: settings.groupId }, 'worker starting');
+      try {
+        await connect();
+      } catch (error) {
+        if (machine.canMoveTo('failed') && !startup.signal.aborted) {
+          machine.moveTo('failed');
+        }
+        throw error;
+      }
+      if (machine.canMoveTo('running')) {
+        machine.moveTo('running');
+      }
+    },
+    stop,
+  };
+}
