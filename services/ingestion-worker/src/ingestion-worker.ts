@@ -4,6 +4,7 @@ import type { Readiness, WorkerState } from '@strata/runtime';
 import { ChainIndexGuard } from './chain-index-guard.ts';
 import type { IngestionDependencies } from './ingestion-context.ts';
 import { processMessage } from './process-message.ts';
+import { recordConsumerLag } from './record-consumer-lag.ts';
 import type { MessageOutcome } from './process-message.ts';
 
 export interface IngestionWorker {
@@ -52,6 +53,7 @@ async function handleBatch(
     );
   }
 
+  recordConsumerLag(metrics, batch);
   logger.info(
     {
       topic: batch.topic,

@@ -20,6 +20,11 @@ export interface ConsumedBatch {
   messages: ConsumedMessage[];
   /** Aborted when the consumer stops; handlers pass it to long-running work. */
   signal: AbortSignal;
+  /**
+   * Offset the next record written to the partition will get, when the bus knows it (Kafka's
+   * high watermark). Consumer lag after the batch is this minus the last offset minus 1.
+   */
+  highWatermark?: string;
 }
 
 export interface SubscribeOptions {
