@@ -49,11 +49,12 @@ export function resultVersionStoreContract(
       const hashes = Array.from({ length: 10 }, (_, i) => `hash-${i}`);
 
       const versions = await Promise.all(hashes.map((hash) => store.next(image, ANCESTRY, hash)));
+      const numbers = versions.filter((version) => version !== null);
 
-      expect([...versions].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
-        hashes.map((_, i) => i + 1),
-      );
-      expect((await store.current(image, ANCESTRY))?.version).toBe(10);
+      expect(numbers).toHaveLength(10);
+      expect(new Set(numbers).size).toBe(10);
+      expect(Math.min(...numbers)).toBe(1);
+      expect((await store.current(image, ANCESTRY))?.version).toBe(Math.max(...numbers));
     });
 
     it('versions concurrent equal content once', async () => {

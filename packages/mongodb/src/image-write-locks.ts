@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { StrataError } from '@strata/core';
+import type { Collection } from 'mongodb';
+import { isDuplicateKeyError } from './mongo-errors.ts';
+
+interface LockDocument {
+  /** Image digest. */
+  _id: string;
+  owner: string;
+  expiresAt: Date;
+}
+
+export interface ImageWriteLocksOptions {
+  /** Time after which a lock whose holder never released it may be taken over. Default 30000 ms. */
+  leaseMs?: number;
+  /** Max time to wait for a lock before failing with a retryable CONFLICT. Default 60000 ms. */
+  maxWaitMs?: number;
+  /** Current time in milliseconds since the epoch. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/**
+ * Per-image locks for servers whose conditional updates are not atomic, such as FerretDB 1.x.
+ * Taking a lock inserts a document keyed by the image digest: the unique `_id` index admits one
+ * holder, which every MongoDB-wire server enforces atomically. A crashed holder's lock expires.
+ */
+export class ImageWriteLocks {
+  readonly #locks: Collection<LockDocument>;
+  readonly #leaseMs: number;
+  readonly #maxWaitMs: number;
+  readonly #clock: () => number;
+
+  constructor(locks: Collection<LockDocument>, options: ImageWriteLocksOptions = {}) {
+    this.#locks = locks;
+    this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#maxWaitMs = options.maxWaitMs ?? 60_000;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Runs `action` while holding the lock of `digest`, and releases it afterwards. */
+  async withLock<T>(digest: string, action: () => Promise<T>): Promise<T> {
+    const owner = randomUUID();
+    await this.#acquire(digest, owner);
+    try {
+      return await action();
+    } finally {
+      await this.#locks.deleteOne({ _id: digest, owner });
+    }
+  }
+
+  async #acquire(digest: string, owner: string): Promise<void> {
+    const deadline = this.#clock() + this.#maxWaitMs;
+    for (let attempt = 0; this.#clock() < deadline; attempt += 1) {
+      if (await this.#tryInsert(digest, owner)) {
+        return;
+      }
+
+      const held = await this.#locks.findOne({ _id: digest });
+      if (held !== null && held.expiresAt.getTime() <= this.#clock()) {
+        await this.#locks.deleteOne({ _id: digest, owner: held.owner });
+        continue;
+      }
+
+      await delay(Math.min(200, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
+    }
+
+    throw new StrataError('CONFLICT', `timed out waiting for the write lock of ${digest}`, {
+      retryable: true,
+      details: { imageDigest: digest, maxWaitMs: this.#maxWaitMs },
+    });
+  }
+
+  async #tryInsert(digest: string, owner: string): Promise<boolean> {
+    const expiresAt = new Date(this.#clock() + this.#leaseMs);
+    try {
+      await this.#locks.insertOne({ _id: digest, owner, expiresAt });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) {
+        return false;
+      }
+
+      throw error;
+    }
+  }
+}
+
+export type { LockDocument };

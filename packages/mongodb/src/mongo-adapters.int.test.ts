@@ -1,0 +1,85 @@
+import { imageStoreContract, resultVersionStoreContract, uniqueName } from '@strata/contract-tests';
+import type { MongoClient } from 'mongodb';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMongo, isFerretDb } from './connect-mongo.ts';
+import { MongoImageStore } from './mongo-image-store.ts';
+import { MongoResultVersionStore } from './mongo-result-version-store.ts';
+
+let client: MongoClient;
+let ferretDb: boolean;
+
+beforeAll(async () => {
+  client = await connectMongo({ uri: mongoUri() });
+  ferretDb = await isFerretDb(client);
+});
+
+afterAll(async () => {
+  await client.close();
+});
+
+/** Creates a fixture on a database of its own, which cleanup drops. */
+async function withDatabase<T extends { close(): Promise<void> }>(
+  create: (database: string) => T | Promise<T>,
+) {
+  const database = uniqueName('strata-test').replaceAll('-', '_');
+  const subject = await create(database);
+  const cleanup = async () => {
+    await subject.close();
+    await client.db(database).dropDatabase();
+  };
+
+  return { subject, cleanup };
+}
+
+imageStoreContract('MongoDB', () =>
+  withDatabase(async (database) => {
+    const store = new MongoImageStore({ client, database, lockWrites: ferretDb });
+    await store.ensureIndexes();
+    return store;
+  }),
+);
+
+imageStoreContract('MongoDB with write locks', () =>
+  withDatabase(async (database) => {
+    const store = new MongoImageStore({ client, database, lockWrites: true });
+    await store.ensureIndexes();
+    return store;
+  }),
+);
+
+resultVersionStoreContract('MongoDB', () =>
+  withDatabase((database) => new MongoResultVersionStore({ client, database })),
+);
+
+describe('connectMongo', () => {
+  it('reports an unreachable server as retryable', async () => {
+    // A local server that drops every connection simulates a MongoDB that is down.
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+
+    const connecting = connectMongo({
+      uri: `mongodb://strata:secret@127.0.0.1:${port}/?directConnection=true`,
+      serverSelectionTimeoutMs: 500,
+    });
+
+    await expect(connecting).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      retryable: true,
+    });
+    await expect(connecting).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${port}.*MONGODB_URI`));
+    await expect(connecting).rejects.not.toThrow(/secret/);
+    server.close();
+  });
+});
+
+function mongoUri(): string {
+  const uri = process.env.MONGODB_URI;
+  if (uri === undefined || uri === '') {
+    throw new Error('MONGODB_URI is not set; run the integration project, whose setup sets it');
+  }
+
+  return uri;
+}
