@@ -78,9 +78,7 @@ function toPolicyFinding(finding: NonNullable<AnalyzedEvent['policyFindings']>[n
 }
 
 function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(
-    Object.entries(value).filter((entry) => entry[1] !== undefined),
-  ) as T;
+  return Object.fromEntries(Object.entries(value).filter((entry) => entry[1] !== undefined)) as T;
 }
 
 /** Returns the full chains of a record, the keys it is stored under in the chain index. */

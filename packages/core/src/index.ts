@@ -49,3 +49,4 @@ export * from './converters/trivy-report.ts';
 
 export * from './model/analysis-time.ts';
 export type * from './ports/result-version-store.ts';
+export * from './events/json-schemas.ts';

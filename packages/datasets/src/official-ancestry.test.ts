@@ -33,7 +33,10 @@ describe('official images ancestry', () => {
     expect([...results.keys()].sort()).toEqual(Object.keys(expected).sort());
     for (const [ref, want] of Object.entries(expected)) {
       const got = results.get(ref);
-      expect(got?.ancestors.map((ancestor) => refOf(ancestor.digest)), ref).toEqual(want.ancestors);
+      expect(
+        got?.ancestors.map((ancestor) => refOf(ancestor.digest)),
+        ref,
+      ).toEqual(want.ancestors);
       expect(got?.parent === null ? null : refOf(got?.parent?.digest ?? ''), ref).toBe(want.parent);
       expect(got?.base === null ? null : refOf(got?.base?.digest ?? ''), ref).toBe(want.base);
       expect(got?.aliases, ref).toEqual([]);

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 export const DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
 
 /** Absolute path of the official Docker images dataset. */
-export const OFFICIAL_IMAGES_DIR = fileURLToPath(new URL('../data/official-images/', import.meta.url));
+export const OFFICIAL_IMAGES_DIR = fileURLToPath(
+  new URL('../data/official-images/', import.meta.url),
+);
 
 /** Absolute path of the scanner outputs dataset. */
 export const SCANNER_OUTPUTS_DIR = fileURLToPath(

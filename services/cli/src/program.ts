@@ -16,8 +16,9 @@ export function buildProgram(io: CommandIo): Command {
       writeErr: (text) => io.stderr.write(text),
     })
     .exitOverride();
-  program.addCommand(processCommand(io));
-  program.addCommand(convertCommand(io));
+  for (const command of [processCommand(io), convertCommand(io)]) {
+    program.addCommand(command.copyInheritedSettings(program));
+  }
 
   return program;
 }

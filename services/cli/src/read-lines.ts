@@ -25,9 +25,13 @@ export async function* readLines(chunks: AsyncIterable<string>): AsyncGenerator<
     }
 
     if (pending.length > LIMITS.maxLineLength) {
-      throw new StrataError('LIMIT_EXCEEDED', `line ${number + 1}: longer than ${LIMITS.maxLineLength} characters`, {
-        details: { line: number + 1 },
-      });
+      throw new StrataError(
+        'LIMIT_EXCEEDED',
+        `line ${number + 1}: longer than ${LIMITS.maxLineLength} characters`,
+        {
+          details: { line: number + 1 },
+        },
+      );
     }
   }
 

@@ -34,7 +34,9 @@ export function chooseComparisonImage(
       return ancestry.base === null ? null : { digest: ancestry.base.digest, relation: 'base' };
     }
     case 'parent':
-      return ancestry.parent === null ? null : { digest: ancestry.parent.digest, relation: 'parent' };
+      return ancestry.parent === null
+        ? null
+        : { digest: ancestry.parent.digest, relation: 'parent' };
     case 'base':
       return ancestry.base === null ? null : { digest: ancestry.base.digest, relation: 'base' };
     case 'ancestor': {

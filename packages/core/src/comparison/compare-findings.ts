@@ -101,22 +101,27 @@ function describeVulnerability(
   status: ComparisonStatus,
   match: Vulnerability | undefined,
 ): ComparedVulnerability {
-  const { name, version, type, path, purl } = finding.package;
-  const described: ComparedVulnerability = {
-    id: finding.id,
-    package: { name, version, type },
-    status,
-    severity: finding.severity,
-  };
-  if (path !== undefined) described.package.path = path;
-  if (purl !== undefined) described.package.purl = purl;
-  if (finding.fix !== undefined) described.fix = finding.fix;
+  const described: ComparedVulnerability = { ...vulnerabilityFields(finding), status };
   if (match !== undefined) {
     described.comparedSeverity = match.severity;
     if (match.fix !== undefined) described.comparedFix = match.fix;
   }
 
   return described;
+}
+
+function vulnerabilityFields(finding: Vulnerability): ResolvedVulnerability {
+  const { name, version, type, path, purl } = finding.package;
+  const fields: ResolvedVulnerability = {
+    id: finding.id,
+    package: { name, version, type },
+    severity: finding.severity,
+  };
+  if (path !== undefined) fields.package.path = path;
+  if (purl !== undefined) fields.package.purl = purl;
+  if (finding.fix !== undefined) fields.fix = finding.fix;
+
+  return fields;
 }
 
 function comparePolicyFindings(
@@ -131,19 +136,14 @@ function comparePolicyFindings(
       status = known.has(policyFindingIdentity(finding)) ? 'inherited' : 'introduced';
     }
 
-    return describePolicyFinding(finding, status);
+    return { ...policyFindingFields(finding), status };
   });
 }
 
-function describePolicyFinding<S>(finding: PolicyFinding, status: S) {
-  const described = {
-    gate: finding.gate,
-    trigger: finding.trigger,
-    triggerId: finding.triggerId,
-    status,
-  };
+function policyFindingFields(finding: PolicyFinding): ResolvedPolicyFinding {
+  const fields = { gate: finding.gate, trigger: finding.trigger, triggerId: finding.triggerId };
 
-  return finding.action === undefined ? described : { ...described, action: finding.action };
+  return finding.action === undefined ? fields : { ...fields, action: finding.action };
 }
 
 function resolvedVulnerabilities(
@@ -154,11 +154,7 @@ function resolvedVulnerabilities(
 
   return compared
     .filter((finding) => !present.has(vulnerabilityIdentity(finding)))
-    .map((finding) => {
-      const { status: _status, ...rest } = describeVulnerability(finding, 'introduced', undefined);
-
-      return rest;
-    });
+    .map(vulnerabilityFields);
 }
 
 function resolvedPolicyFindings(
@@ -169,9 +165,5 @@ function resolvedPolicyFindings(
 
   return compared
     .filter((finding) => !present.has(policyFindingIdentity(finding)))
-    .map((finding) => {
-      const { status: _status, ...rest } = describePolicyFinding(finding, null);
-
-      return rest;
-    });
+    .map(policyFindingFields);
 }

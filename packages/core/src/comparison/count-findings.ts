@@ -27,7 +27,10 @@ const COUNT_FIELD = {
 export function countFindings(
   vulnerabilities: readonly ComparedVulnerability[],
   policyFindings: readonly ComparedPolicyFinding[],
-  resolved: { vulnerabilities: readonly { severity: string }[]; policyFindings: readonly unknown[] },
+  resolved: {
+    vulnerabilities: readonly { severity: string }[];
+    policyFindings: readonly unknown[];
+  },
 ): ComparisonCounts {
   const counts: ComparisonCounts = { ...emptyCounts(), notCompared: 0, bySeverity: {} };
   for (const finding of vulnerabilities) {

@@ -15,7 +15,7 @@ const TOOL = 'Anchore policy evaluation';
 const gateTableSchema = z.object({
   result: z.object({
     header: z.array(z.string()),
-    rows: z.array(z.array(z.unknown())),
+    rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
   }),
 });
 
@@ -41,11 +41,11 @@ export function convertAnchorePolicyEvaluation(
   const parsed = parseWith(policyReportSchema, report, `${TOOL} report`, 'INVALID_REPORT');
   const { digest, tag, evaluation } = chooseEvaluation(parsed, options.digest);
   const policyFindings = gateRows(evaluation.detail.result.result).map((row) => ({
-    gate: String(row.Gate),
-    trigger: String(row.Trigger),
-    triggerId: String(row.Trigger_Id),
-    action: row.Gate_Action === undefined ? undefined : String(row.Gate_Action),
-    message: row.Check_Output === undefined ? undefined : String(row.Check_Output),
+    gate: row.Gate,
+    trigger: row.Trigger,
+    triggerId: row.Trigger_Id,
+    action: row.Gate_Action,
+    message: row.Check_Output,
   }));
 
   return finishEvent(TOOL, {
@@ -67,7 +67,11 @@ function chooseEvaluation(report: PolicyReport, wanted: string | undefined) {
   const chosen = entries.filter((entry) => wanted === undefined || entry.digest === wanted);
   const first = chosen[0];
   const evaluation = first?.evaluations[0];
-  if (first === undefined || evaluation === undefined || (wanted === undefined && chosen.length > 1)) {
+  if (
+    first === undefined ||
+    evaluation === undefined ||
+    (wanted === undefined && chosen.length > 1)
+  ) {
     const digests = entries.map((entry) => entry.digest).join(', ');
     throw new StrataError(
       'INVALID_REPORT',
@@ -79,7 +83,10 @@ function chooseEvaluation(report: PolicyReport, wanted: string | undefined) {
   return { digest: first.digest, tag: first.tag, evaluation };
 }
 
-/** Reads the gate table rows of an evaluation as objects keyed by the header names. */
+/**
+ * Reads the gate table rows of an evaluation as objects keyed by the header names. Cells are
+ * left as they are; the event schema then rejects a gate, trigger or id that is not a string.
+ */
 function gateRows(result: Record<string, unknown>): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = [];
   for (const value of Object.values(result)) {

@@ -11,9 +11,7 @@ export const imageSourceSchema = z.object({
     imageID: z.string().optional(),
     manifestDigest: z.string().optional(),
     tags: z.array(z.string()).nullish(),
-    layers: z
-      .array(z.object({ digest: z.string(), mediaType: z.string().optional() }))
-      .min(1),
+    layers: z.array(z.object({ digest: z.string(), mediaType: z.string().optional() })).min(1),
     architecture: z.string().optional(),
     os: z.string().optional(),
   }),

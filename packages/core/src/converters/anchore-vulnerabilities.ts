@@ -38,7 +38,12 @@ export function convertAnchoreVulnerabilities(
   report: unknown,
   options: ConvertOptions = {},
 ): AnalyzedEvent {
-  const parsed = parseWith(anchoreVulnerabilityReportSchema, report, `${TOOL} report`, 'INVALID_REPORT');
+  const parsed = parseWith(
+    anchoreVulnerabilityReportSchema,
+    report,
+    `${TOOL} report`,
+    'INVALID_REPORT',
+  );
   const tags = [...(parsed.imageFullTag === undefined ? [] : [parsed.imageFullTag])];
   const vulnerabilities = parsed.vulnerabilities.map((finding) => ({
     id: finding.vuln,

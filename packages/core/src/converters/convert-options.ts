@@ -60,7 +60,11 @@ export interface ReportedLayer {
  * so with `layerDigestSource: 'diffId'`. Sizes are left out, because reports give
  * uncompressed sizes where the event expects compressed ones.
  */
-export function eventLayers(tool: string, reported: readonly ReportedLayer[], options: ConvertOptions) {
+export function eventLayers(
+  tool: string,
+  reported: readonly ReportedLayer[],
+  options: ConvertOptions,
+) {
   const given = options.layerDigests;
   if (given !== undefined && given.length !== reported.length) {
     throw new StrataError(
@@ -85,7 +89,12 @@ export function eventLayers(tool: string, reported: readonly ReportedLayer[], op
 
 /** Validates a converted event against the `image.analyzed` schema. */
 export function finishEvent(tool: string, event: unknown): AnalyzedEvent {
-  return parseWith(analyzedEventSchema, event, `image.analyzed event from ${tool}`, 'INVALID_REPORT');
+  return parseWith(
+    analyzedEventSchema,
+    event,
+    `image.analyzed event from ${tool}`,
+    'INVALID_REPORT',
+  );
 }
 
 /** Parses JSON text, raising `INVALID_REPORT` with the parser's message when it is malformed. */

@@ -39,7 +39,8 @@ const trivyReportSchema = z.object({
   Results: z
     .array(
       z.object({
-        Type: z.string(),
+        Class: z.string().optional(),
+        Type: z.string().optional(),
         Vulnerabilities: z.array(trivyVulnerabilitySchema).nullish(),
       }),
     )
@@ -73,7 +74,10 @@ export function convertTrivyReport(report: unknown, options: ConvertOptions = {}
   };
   if (metadata.ImageID !== undefined) image.configDigest = metadata.ImageID;
   if (metadata.ImageConfig !== undefined) {
-    image.platform = { os: metadata.ImageConfig.os, architecture: metadata.ImageConfig.architecture };
+    image.platform = {
+      os: metadata.ImageConfig.os,
+      architecture: metadata.ImageConfig.architecture,
+    };
   }
 
   return finishEvent(TOOL, {
@@ -95,7 +99,7 @@ function trivyVulnerabilities(report: TrivyReport) {
         package: {
           name: finding.PkgName,
           version: finding.InstalledVersion,
-          type: result.Type,
+          type: result.Type ?? result.Class ?? 'unknown',
           path: finding.PkgPath,
           purl: finding.PkgIdentifier?.PURL,
           layerDiffId: finding.Layer?.DiffID,

@@ -50,7 +50,8 @@ function isOtherSchemaVersion(issue: z.core.$ZodIssue): boolean {
 
 function formatIssue(issue: z.core.$ZodIssue): string {
   const path = formatPath(issue.path) || '(root)';
-  const got = 'input' in issue && issue.code !== 'too_big' ? ` (got ${describeValue(issue.input)})` : '';
+  const got =
+    'input' in issue && issue.code !== 'too_big' ? ` (got ${describeValue(issue.input)})` : '';
 
   return `${path}: ${issue.message}${got}`;
 }

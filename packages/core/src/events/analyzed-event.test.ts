@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+
+import { StrataError } from '../errors.ts';
+import { LIMITS } from '../limits.ts';
+import { analyzedEventSchema } from './analyzed-event.ts';
+import { parseWith } from './parse-event.ts';
+
+const DIGEST = `sha256:${'1'.repeat(64)}`;
+
+function validEvent(): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    analyzedAt: '2026-01-31T12:00:00Z',
+    image: { digest: DIGEST, layers: [{ digest: DIGEST }] },
+  };
+}
+
+function parseError(value: unknown): StrataError {
+  try {
+    parseWith(analyzedEventSchema, value, 'image.analyzed event');
+  } catch (error) {
+    if (error instanceof StrataError) return error;
+  }
+
+  throw new Error('expected a StrataError');
+}
+
+describe('analyzedEventSchema', () => {
+  it('accepts the required fields only', () => {
+    expect(parseWith(analyzedEventSchema, validEvent(), 'event').image.digest).toBe(DIGEST);
+  });
+
+  it('keeps unknown fields', () => {
+    const event = { ...validEvent(), producer: 'ci' };
+
+    expect(parseWith(analyzedEventSchema, event, 'event')).toMatchObject({ producer: 'ci' });
+  });
+
+  it('names the field path and value of a bad digest', () => {
+    const event = validEvent();
+    event.image = { digest: DIGEST, layers: [{ digest: DIGEST }, { digest: 'sha256:ABC' }] };
+
+    const error = parseError(event);
+
+    expect(error.code).toBe('INVALID_EVENT');
+    expect(error.message).toContain('image.layers[1].digest');
+    expect(error.message).toContain('"sha256:ABC"');
+    expect(error.details.field).toBe('image.layers[1].digest');
+  });
+
+  it('truncates long offending values', () => {
+    const error = parseError({ ...validEvent(), analyzedAt: 'x'.repeat(10_000) });
+
+    expect(error.message.length).toBeLessThan(400);
+  });
+
+  it('rejects an analysisRef beside inline findings', () => {
+    const event = {
+      ...validEvent(),
+      vulnerabilities: [],
+      analysisRef: { uri: 's3://bucket/key', sha256: 'a'.repeat(64) },
+    };
+
+    expect(parseError(event).message).toContain('mutually exclusive');
+  });
+
+  it('raises LIMIT_EXCEEDED over the layer bound', () => {
+    const layers = Array.from({ length: LIMITS.maxLayersPerImage + 1 }, () => ({ digest: DIGEST }));
+    const error = parseError({ ...validEvent(), image: { digest: DIGEST, layers } });
+
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toContain('image.layers');
+  });
+
+  it('raises LIMIT_EXCEEDED over the annotation count', () => {
+    const annotations = Object.fromEntries(
+      Array.from({ length: LIMITS.maxAnnotations + 1 }, (_, n) => [`key${n}`, 'v']),
+    );
+    const error = parseError({
+      ...validEvent(),
+      image: { digest: DIGEST, layers: [{ digest: DIGEST }], annotations },
+    });
+
+    expect(error.message).toContain('image.annotations');
+  });
+
+  it('raises UNSUPPORTED_SCHEMA_VERSION for version 2', () => {
+    expect(parseError({ ...validEvent(), schemaVersion: 2 }).code).toBe(
+      'UNSUPPORTED_SCHEMA_VERSION',
+    );
+  });
+
+  it('requires the image digest', () => {
+    const event = validEvent();
+    event.image = { layers: [{ digest: DIGEST }] };
+
+    expect(parseError(event).message).toContain('image.digest');
+  });
+});
