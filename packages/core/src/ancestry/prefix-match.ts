@@ -1,12 +1,12 @@
 import type { ImageRecord } from '../model/image.ts';
 
-/** How two images were found to share a prefix: over diff IDs or over layer digests. */
+/** The layer identity over which two images share a prefix: diff IDs or layer digests. */
 export type MatchedBy = 'diffId' | 'layerDigest';
 
 /**
  * Tells whether `candidate`'s full layer list equals the first `length` layers of `image`, and
- * over which identity. Diff-ID chains are compared when both images have diff IDs, layer-digest
- * chains otherwise; a layer-digest match between two images that both carry diff IDs does not
+ * over which identity. Diff-ID chains are compared when both images have diff IDs, and layer-digest
+ * chains otherwise. A layer-digest match between two images that both carry diff IDs does not
  * count. Returns null when the prefixes differ or `candidate` has another layer count.
  */
 export function matchPrefix(

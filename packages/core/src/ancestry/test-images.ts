@@ -32,7 +32,7 @@ export function testRecord(
   };
 }
 
-/** A layer whose diff ID and gzip digest derive from a name; `compression` varies the digest. */
+/** Builds a layer whose diff ID and digest derive from a name and `compression`. */
 export function testLayer(name: string, options: { compression?: string; diffId?: boolean } = {}) {
   const layer: Layer = { digest: testDigest(`${options.compression ?? 'gzip'} ${name}`) };
   if (options.diffId !== false) layer.diffId = testDigest(`tar ${name}`);

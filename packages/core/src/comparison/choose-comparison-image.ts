@@ -2,7 +2,7 @@ import type { Ancestry } from '../ancestry/derive-ancestry.ts';
 import type { ComparisonRelation } from '../events/base-comparison-event.ts';
 import type { Digest } from '../model/image.ts';
 
-/** Which image to compare against; `default` is the nearest marked base, else the base. */
+/** The image to compare against. `default` is the nearest marked base, else the base. */
 export type ComparisonRequest =
   | { relation: 'default' }
   | { relation: 'parent' }

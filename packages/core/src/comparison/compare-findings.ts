@@ -25,9 +25,10 @@ export type BaseComparison = {
 };
 
 /**
- * Gives each finding of `image` a status against the comparison image: `inherited` when the
- * comparison image has a finding with the same identity, `inherited-unreported` when it has not
- * but the scanner placed the finding in a layer the two images share, `introduced` otherwise.
+ * Gives each finding of `image` a status against the comparison image. The status is `inherited`
+ * when the comparison image has a finding with the same identity. Otherwise it is
+ * `inherited-unreported` when the scanner placed the finding in a layer the two images share,
+ * and `introduced` when not.
  * Policy findings get a null status when the comparison image has no policy evaluation.
  * Findings only the comparison image has are listed as resolved, when both analyses contain that
  * kind of finding.

@@ -58,25 +58,27 @@ export function convertAnchorePolicyEvaluation(
 
 type PolicyReport = z.infer<typeof policyReportSchema>;
 
-function chooseEvaluation(report: PolicyReport, wanted: string | undefined) {
+function chooseEvaluation(report: PolicyReport, requestedDigest: string | undefined) {
   const entries = report.flatMap((item) =>
     Object.entries(item).flatMap(([digest, byTag]) =>
       Object.entries(byTag).map(([tag, evaluations]) => ({ digest, tag, evaluations })),
     ),
   );
-  const chosen = entries.filter((entry) => wanted === undefined || entry.digest === wanted);
+  const chosen = entries.filter(
+    (entry) => requestedDigest === undefined || entry.digest === requestedDigest,
+  );
   const first = chosen[0];
   const evaluation = first?.evaluations[0];
   if (
     first === undefined ||
     evaluation === undefined ||
-    (wanted === undefined && chosen.length > 1)
+    (requestedDigest === undefined && chosen.length > 1)
   ) {
     const digests = entries.map((entry) => entry.digest).join(', ');
     throw new StrataError(
       'INVALID_REPORT',
       `${TOOL} report: ${chosen.length} evaluations match; pass --digest with one of: ${digests}`,
-      { details: { field: 'digest', value: wanted ?? null } },
+      { details: { field: 'digest', value: requestedDigest ?? null } },
     );
   }
 

@@ -21,7 +21,7 @@ export type ImageSource = z.infer<typeof imageSourceSchema>;
 
 /**
  * Builds the `image` part of an event from a Grype or Syft source block. Both tools record the
- * diff IDs in `layers[].digest` (the uncompressed tar digests, whatever the media type says), so
+ * diff IDs in `layers[].digest` (the uncompressed tar digests, even where the media type names a gzip layer), so
  * the compressed digests come from `options.layerDigests` or the diff IDs stand in for them.
  */
 export function imageFromSource(tool: string, source: ImageSource, options: ConvertOptions) {

@@ -3,7 +3,7 @@ import { analyzedEventSchema, type AnalyzedEvent } from '../events/analyzed-even
 import { parseWith } from '../events/parse-event.ts';
 import type { Digest } from '../model/image.ts';
 
-/** What a caller knows about the scanned image beyond what the report records. */
+/** Facts about the scanned image that the report does not record. */
 export interface ConvertOptions {
   /** Platform manifest digest; required when the report does not record it. */
   digest?: Digest;
@@ -20,9 +20,9 @@ export interface ConvertOptions {
 }
 
 /** Raises `INVALID_REPORT` for something a report lacks and no option supplied. */
-export function missing(tool: string, what: string, remedy: string): never {
-  throw new StrataError('INVALID_REPORT', `${tool} report: missing ${what}; ${remedy}`, {
-    details: { field: what },
+export function missing(tool: string, item: string, remedy: string): never {
+  throw new StrataError('INVALID_REPORT', `${tool} report: missing ${item}; ${remedy}`, {
+    details: { field: item },
   });
 }
 
@@ -56,8 +56,8 @@ export interface ReportedLayer {
 
 /**
  * Builds the event's layer list. Compressed digests come from `options.layerDigests`, else from
- * the report; when neither has all of them, the diff IDs stand in as digests and the event says
- * so with `layerDigestSource: 'diffId'`. Sizes are left out, because reports give
+ * the report; when neither has all of them, the diff IDs stand in as digests and the event is
+ * marked with `layerDigestSource: 'diffId'`. Sizes are left out, because reports give
  * uncompressed sizes where the event expects compressed ones.
  */
 export function eventLayers(
@@ -65,16 +65,16 @@ export function eventLayers(
   reported: readonly ReportedLayer[],
   options: ConvertOptions,
 ) {
-  const given = options.layerDigests;
-  if (given !== undefined && given.length !== reported.length) {
+  const optionDigests = options.layerDigests;
+  if (optionDigests !== undefined && optionDigests.length !== reported.length) {
     throw new StrataError(
       'INVALID_REPORT',
-      `${tool} report: ${given.length} layer digests given for ${reported.length} layers`,
-      { details: { field: 'layerDigests', value: given.length } },
+      `${tool} report: ${optionDigests.length} layer digests given for ${reported.length} layers`,
+      { details: { field: 'layerDigests', value: optionDigests.length } },
     );
   }
 
-  const digests = given ?? reported.map((layer) => layer.digest);
+  const digests = optionDigests ?? reported.map((layer) => layer.digest);
   const complete = digests.every((digest) => digest !== undefined);
   const layers = reported.map((layer, position) => {
     const digest = complete ? (digests[position] ?? layer.diffId) : layer.diffId;

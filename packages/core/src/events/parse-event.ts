@@ -14,7 +14,7 @@ const MAX_LISTED_ISSUES = 5;
 export function parseWith<T>(
   schema: z.ZodType<T>,
   value: unknown,
-  what: string,
+  subject: string,
   code?: ErrorCode,
 ): T {
   const result = schema.safeParse(value, { reportInput: true });
@@ -28,7 +28,7 @@ export function parseWith<T>(
   const more = hidden > 0 ? `; and ${hidden} more` : '';
   const first = issues[0];
   const field = first === undefined ? '' : formatPath(first.path);
-  const message = `invalid ${what}: ${listed.join('; ')}${more}`;
+  const message = `invalid ${subject}: ${listed.join('; ')}${more}`;
   throw new StrataError(code ?? errorCode(issues), message, { details: { field, issues: listed } });
 }
 
