@@ -4,9 +4,9 @@ import type { BusMessage } from '@strata/core';
 import { analyzedEvent, analyzedMessage, digestOf, withoutFindings } from './test-support.ts';
 
 /**
- * One kind of bad input: the records a producer publishes into a bucket's world, the objects
- * uploaded first, and what must become of the last record: a dead letter with that code, or
- * nothing at all (`no-op`) after the records before it were ingested.
+ * One kind of bad input: the records a producer publishes and the objects it uploads first. The
+ * last record must end as a dead letter with the expected code, or change nothing (`no-op`)
+ * after the records before it were ingested.
  */
 export interface BadInputCase {
   name: string;
@@ -250,7 +250,7 @@ export function badInputCases(): BadInputCase[] {
   ];
 }
 
-/** What a run of every bad-input case must leave behind. */
+/** Expected results of a run of every bad-input case. */
 export interface BadInputExpectations {
   /** Dead letters in topic order: case name, reason code and the original value bytes. */
   deadLetters: { name: string; code: string; value: Buffer | null }[];

@@ -1,6 +1,6 @@
 import type { ChainIndex, ImageStore } from '@strata/core';
 import type { Logger } from '@strata/runtime';
-import { rebuildChainIndex } from './rebuild-chain-index.ts';
+import { isRebuildable, rebuildChainIndex } from './rebuild-chain-index.ts';
 
 export interface ChainIndexGuardOptions {
   store: ImageStore;
@@ -13,7 +13,7 @@ export interface ChainIndexGuardOptions {
 
 /**
  * Detects a chain index that lost its data (Redis restarted empty, a flushed database, a new
- * cluster) while the image store still has images, and rebuilds it from the store. The index
+ * cluster) and rebuilds it from the image store. The index
  * contains derived data only, so the rebuild is the whole recovery.
  */
 export class ChainIndexGuard {
@@ -31,6 +31,19 @@ export class ChainIndexGuard {
   }
 
   /**
+   * An index with a rebuild marker needs a rebuild whenever the marker is missing. Any other index
+   * needs one when it is empty while the store is not.
+   */
+  async #needsRebuild(): Promise<boolean> {
+    const { index, store } = this.#options;
+    if (isRebuildable(index)) {
+      return !(await index.isBuilt());
+    }
+
+    return (await index.size()) === 0 && (await store.count()) > 0;
+  }
+
+  /**
    * Checks the index when the interval has passed since the last check, or when `force` is set,
    * and rebuilds it when it is empty but the store is not. Returns true when it rebuilt.
    */
@@ -42,11 +55,11 @@ export class ChainIndexGuard {
     }
 
     this.#lastCheckAt = now;
-    if ((await index.size()) > 0 || (await store.count()) === 0) {
+    if (!(await this.#needsRebuild())) {
       return false;
     }
 
-    logger.warn('chain index empty while image store has images, rebuilding');
+    logger.warn('chain index empty or incomplete, rebuilding from image store');
     this.#rebuilding = true;
     try {
       const images = await rebuildChainIndex({ store, index, signal });
