@@ -27,6 +27,8 @@ export interface ProcessOutcome {
   messages: ResultMessage[];
   /** Analyses that were valid events but name no image for ancestry. */
   skipped: { digest: Digest; reason: string }[];
+  /** Images processed with a caveat the caller should show, such as findings not fetched. */
+  notices: { digest: Digest; reason: string }[];
 }
 
 /**
@@ -40,11 +42,18 @@ export async function processAnalyses(
   options: ProcessOptions = {},
 ): Promise<ProcessOutcome> {
   const skipped: ProcessOutcome['skipped'] = [];
+  const notices: ProcessOutcome['notices'] = [];
   const records = new Map<Digest, ImageRecord>();
   for (const event of latestAnalyses(events)) {
     if (isAttestationManifest(event)) {
       skipped.push({ digest: event.image.digest, reason: 'attestation manifest, not an image' });
       continue;
+    }
+
+    // NOTE: documents behind analysisRef are not fetched here, so such an image gets ancestry
+    // but its findings are compared as if it had no scan.
+    if (event.analysisRef !== undefined) {
+      notices.push({ digest: event.image.digest, reason: 'analysisRef not fetched offline' });
     }
 
     const record = toImageRecord(event);
@@ -63,7 +72,7 @@ export async function processAnalyses(
     if (record !== undefined) messages.push(...(await resultsOf(record, index, records)));
   }
 
-  return { messages, skipped };
+  return { messages, skipped, notices };
 }
 
 async function resultsOf(

@@ -32,6 +32,10 @@ export function processCommand(io: CommandIo): Command {
         io.stderr.write(`skipped ${skipped.digest}: ${skipped.reason}\n`);
       }
 
+      for (const notice of outcome.notices) {
+        io.stderr.write(`notice ${notice.digest}: ${notice.reason}\n`);
+      }
+
       io.setExitCode(rejected > 0 ? EXIT_CODES.rejectedLines : EXIT_CODES.ok);
     });
 }
