@@ -1,3 +1,4 @@
+import { isDigest } from '../digest.ts';
 import type { Ancestor, BaseHint } from '../events/ancestry-event.ts';
 import type { Digest, ImageRecord } from '../model/image.ts';
 import type { ChainIndex } from '../ports/chain-index.ts';
@@ -54,7 +55,7 @@ export async function deriveAncestry(
 
   const hinted = hintedBaseDigest(record);
   const wanted = new Set(candidates.map((candidate) => candidate.digest));
-  if (hinted !== undefined) wanted.add(hinted);
+  if (isDigest(hinted)) wanted.add(hinted);
   wanted.delete(record.image.digest);
   const records = new Map<Digest, ImageRecord>();
   for (const loaded of await loadRecords([...wanted].sort())) {
