@@ -54,11 +54,11 @@ export async function deriveAncestry(
   });
 
   const hinted = hintedBaseDigest(record);
-  const wanted = new Set(candidates.map((candidate) => candidate.digest));
-  if (isDigest(hinted)) wanted.add(hinted);
-  wanted.delete(record.image.digest);
+  const toLoad = new Set(candidates.map((candidate) => candidate.digest));
+  if (isDigest(hinted)) toLoad.add(hinted);
+  toLoad.delete(record.image.digest);
   const records = new Map<Digest, ImageRecord>();
-  for (const loaded of await loadRecords([...wanted].sort())) {
+  for (const loaded of await loadRecords([...toLoad].sort())) {
     records.set(loaded.image.digest, loaded);
   }
 
