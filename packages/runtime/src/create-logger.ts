@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 import { MASK, maskUrlPasswords } from './mask-credentials.ts';
 
-export type { Logger } from 'pino';
+export type { DestinationStream, Logger } from 'pino';
 
 export interface LoggerOptions {
   /** Service name, logged as `service` on every line. */

@@ -3,7 +3,7 @@ import type { ChainIndex, ImageRecord, ImageStore } from '@strata/core';
 
 /**
  * A chain index that keeps a marker of its last complete rebuild, such as the Redis one. Such an
- * index tells when it lost data even while the image store is empty.
+ * index can detect that it lost data even while the image store is empty.
  */
 export interface RebuildableChainIndex extends ChainIndex {
   /** Tells whether a rebuild completed and nothing cleared the index since. */
