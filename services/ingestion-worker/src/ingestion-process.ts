@@ -39,9 +39,9 @@ export interface IngestionProcessOptions {
   env: Readonly<Record<string, string | undefined>>;
   process: ProcessHandle;
   connect: ConnectPorts;
-  /** Where config errors go. Default stderr. */
+  /** Writer of config errors. Default stderr. */
   writeError?: (text: string) => void;
-  /** Where log lines go. Default stdout. */
+  /** Destination of log lines. Default stdout. */
   logDestination?: DestinationStream;
 }
 
@@ -80,7 +80,7 @@ function parseOrReport(options: IngestionProcessOptions): IngestionConfig | unde
 }
 
 /**
- * What an orderly shutdown closes, filled in as startup opens it: stop the consumer, close the
+ * Resources an orderly shutdown closes, filled in as startup opens them: stop the consumer, close the
  * ports in the order `connect` gave, then the health server.
  */
 class ProcessResources {
