@@ -1,19 +1,15 @@
 import { Command } from 'commander';
 
-import {
-  analyzedEventSchema,
-  parseWith,
-  processAnalyses,
-  StrataError,
-  type AnalyzedEvent,
-} from '@strata/core';
+import { analyzedEventSchema, parseWith, StrataError, type AnalyzedEvent } from '@strata/core';
+import { runEmbedded } from '@strata/embedded';
 
 import { EXIT_CODES, type CommandIo } from '../command-io.ts';
 import { readLines } from '../read-lines.ts';
 
 /**
- * `strata process FILE`: reads `image.analyzed` events as NDJSON, processes them in memory, and
- * prints the final `image.ancestry` and `image.base-comparison` results as NDJSON records
+ * `strata process FILE`: reads `image.analyzed` events as NDJSON and runs them through the
+ * ingestion and ancestry workers in this process on in-memory adapters. Prints the latest
+ * `image.ancestry` and `image.base-comparison` result of each image as NDJSON records
  * `{"topic", "key", "value"}` ordered by image digest, then topic.
  */
 export function processCommand(io: CommandIo): Command {
@@ -23,7 +19,7 @@ export function processCommand(io: CommandIo): Command {
     .option('--mark-base <pattern...>', 'tag patterns (* wildcard) of images marked as bases')
     .action(async (file: string, options: { markBase?: string[] }) => {
       const { events, rejected } = await readEvents(io, file);
-      const outcome = await processAnalyses(events, { markedBasePatterns: options.markBase ?? [] });
+      const outcome = await runEmbedded(events, { markedBasePatterns: options.markBase ?? [] });
       for (const message of outcome.messages) {
         io.stdout.write(`${JSON.stringify(message)}\n`);
       }
@@ -36,7 +32,12 @@ export function processCommand(io: CommandIo): Command {
         io.stderr.write(`notice ${notice.digest}: ${notice.reason}\n`);
       }
 
-      io.setExitCode(rejected > 0 ? EXIT_CODES.rejectedLines : EXIT_CODES.ok);
+      for (const letter of outcome.deadLetters) {
+        io.stderr.write(`rejected ${letter.key ?? '(no key)'}: ${letter.reason}\n`);
+      }
+
+      const failed = rejected + outcome.deadLetters.length;
+      io.setExitCode(failed > 0 ? EXIT_CODES.rejectedLines : EXIT_CODES.ok);
     });
 }
 

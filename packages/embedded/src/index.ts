@@ -1,0 +1,2 @@
+export * from './run-embedded.ts';
+export * from './wait-for-idle.ts';
