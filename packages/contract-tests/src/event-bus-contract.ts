@@ -39,9 +39,11 @@ export function eventBusContract(name: string, factory: ContractFactory<EventBus
       const received = await recorder.waitForMessages(2);
       await subscription.stop();
 
-      expect(received.map(toBusMessage)).toEqual(sent);
+      // The two keys can land on different partitions, so only the order within one is fixed.
+      expect(received).toHaveLength(2);
+      expect(received.map(toBusMessage)).toEqual(expect.arrayContaining(sent));
       expect(received.map((message) => message.topic)).toEqual([topic, topic]);
-      expect(Number(received[1]?.offset)).toBeGreaterThan(Number(received[0]?.offset));
+      expect(received[0]?.offset).toMatch(/^\d+$/);
       expect(received[0]?.timestamp).toBeGreaterThan(0);
     });
 

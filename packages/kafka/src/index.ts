@@ -1,0 +1,7 @@
+export { createKafka } from './kafka-client.ts';
+export type { KafkaConnectionOptions, KafkaSaslOptions, KafkaTlsOptions } from './kafka-client.ts';
+export { isUnavailableError, toStrataError } from './kafka-errors.ts';
+export { KafkaEventBus } from './kafka-event-bus.ts';
+export type { KafkaEventBusOptions } from './kafka-event-bus.ts';
+export { KafkaGroupAdmin } from './kafka-group-admin.ts';
+export type { PartitionLag } from './kafka-group-admin.ts';
