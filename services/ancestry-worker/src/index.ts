@@ -1,5 +1,6 @@
 export * from './ancestry-config.ts';
 export * from './ancestry-context.ts';
+export * from './ancestry-process.ts';
 export * from './ancestry-worker.ts';
 export * from './compute-results.ts';
 export * from './content-hash.ts';
