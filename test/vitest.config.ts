@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 // Workspace packages resolve to their TypeScript sources through the `@strata/source` export
 // condition, so tests run without a build. Vitest 5 runs tests in Vite's SSR environment and
 // passes `ssr.resolve.conditions` to Node as `--conditions`, so the condition must be listed
-// there. Without it, imports of workspace packages silently load a stale `dist/` build.
-const conditions = ['@strata/source', 'module', 'node', 'development|production'];
+// there. Without it, imports of workspace packages silently load a stale `dist/` build. The
+// `module` condition stays out: Node would then load bundler-only builds such as the AWS SDK's
+// `dist-es`, whose extensionless imports Node cannot resolve.
+const conditions = ['@strata/source', 'node', 'development|production'];
 const resolve = { conditions };
 const ssr = { resolve: { conditions, externalConditions: ['@strata/source'] } };
 

@@ -1,0 +1,3 @@
+export { S3ObjectStore } from './s3-object-store.ts';
+export type { S3ObjectStoreOptions } from './s3-object-store.ts';
+export { isNotFoundError, isUnavailableError, toStrataError } from './s3-errors.ts';
