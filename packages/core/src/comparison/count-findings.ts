@@ -32,10 +32,12 @@ export function countFindings(
     policyFindings: readonly unknown[];
   },
 ): ComparisonCounts {
-  const counts: ComparisonCounts = { ...emptyCounts(), notCompared: 0, bySeverity: {} };
+  const counts: StatusCounts & { notCompared: number } = { ...emptyCounts(), notCompared: 0 };
+  // A Map, not an object, because a severity is scanner text and may be `__proto__`.
+  const bySeverity = new Map<string, StatusCounts>();
   for (const finding of vulnerabilities) {
     counts[COUNT_FIELD[finding.status]] += 1;
-    severityCounts(counts, finding.severity)[COUNT_FIELD[finding.status]] += 1;
+    severityCounts(bySeverity, finding.severity)[COUNT_FIELD[finding.status]] += 1;
   }
 
   for (const finding of policyFindings) {
@@ -47,26 +49,27 @@ export function countFindings(
   }
 
   for (const finding of resolved.vulnerabilities) {
-    severityCounts(counts, finding.severity).resolved += 1;
+    severityCounts(bySeverity, finding.severity).resolved += 1;
   }
 
   counts.resolved = resolved.vulnerabilities.length + resolved.policyFindings.length;
 
-  return counts;
+  // Object.fromEntries defines own properties, so even `__proto__` becomes a plain key.
+  return { ...counts, bySeverity: Object.fromEntries(bySeverity) };
 }
 
 function emptyCounts(): StatusCounts {
   return { inherited: 0, introduced: 0, inheritedUnreported: 0, resolved: 0 };
 }
 
-function severityCounts(counts: ComparisonCounts, severity: string): StatusCounts {
-  const existing = counts.bySeverity[severity];
+function severityCounts(bySeverity: Map<string, StatusCounts>, severity: string): StatusCounts {
+  const existing = bySeverity.get(severity);
   if (existing !== undefined) {
     return existing;
   }
 
   const created = emptyCounts();
-  counts.bySeverity[severity] = created;
+  bySeverity.set(severity, created);
 
   return created;
 }
