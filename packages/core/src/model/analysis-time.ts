@@ -1,11 +1,12 @@
 import { StrataError } from '../errors.ts';
 
-const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;
 
 /**
- * Converts an ISO 8601 date-time with any offset and up to nine fraction digits into a
- * fixed-width UTC text, `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, so that comparing two keys as strings
- * compares the instants. Throws INVALID_EVENT for any other text.
+ * Converts an ISO 8601 date-time with any offset into a fixed-width UTC text,
+ * `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, so that comparing two keys as strings compares the instants.
+ * Fraction digits after the ninth are dropped, because the event schema accepts any number of
+ * them. Throws INVALID_EVENT for any other text.
  */
 export function analysisTimeKey(isoDateTime: string): string {
   const match = ISO_DATE_TIME.exec(isoDateTime);
@@ -17,7 +18,7 @@ export function analysisTimeKey(isoDateTime: string): string {
   }
 
   const utc = new Date(seconds).toISOString().slice(0, 19);
-  const fraction = (match[2] ?? '').padEnd(9, '0');
+  const fraction = (match[2] ?? '').slice(0, 9).padEnd(9, '0');
   return `${utc}.${fraction}Z`;
 }
 

@@ -68,6 +68,16 @@ describe('processAnalyses', () => {
     expect((await processAnalyses([older, newer])).messages).toEqual(messages);
   });
 
+  it('compares times with more than nine fraction digits', async () => {
+    const older = analyzedEvent(0, ['a'], '2026-01-01T00:00:00.0000000001Z');
+    const newer = analyzedEvent(6, ['a', 'b'], '2026-01-01T00:00:00.1000000001Z');
+
+    const { messages } = await processAnalyses([older, newer]);
+
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.value).toMatchObject({ image: { tags: ['repo:6'] } });
+  });
+
   it('skips attestation manifests', async () => {
     const event = analyzedEvent(1, ['a'], '2026-01-01T00:00:00Z');
     event.image.platform = { os: 'unknown', architecture: 'unknown' };
