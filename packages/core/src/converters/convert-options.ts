@@ -1,6 +1,8 @@
+import { describeValue } from '../digest.ts';
 import { StrataError } from '../errors.ts';
 import { analyzedEventSchema, type AnalyzedEvent } from '../events/analyzed-event.ts';
 import { parseWith } from '../events/parse-event.ts';
+import { analysisTimeKey } from '../model/analysis-time.ts';
 import type { Digest } from '../model/image.ts';
 
 /** Facts about the scanned image that the report does not record. */
@@ -13,7 +15,7 @@ export interface ConvertOptions {
    * `layerDigestSource: 'diffId'`.
    */
   layerDigests?: readonly Digest[];
-  /** Analysis time (ISO 8601); overrides the report's own time, required when it has none. */
+  /** Analysis time (ISO 8601 with a UTC offset); overrides the report's time, required without one. */
   analyzedAt?: string;
   /** Tags added to those the report records. */
   tags?: readonly string[];
@@ -26,7 +28,11 @@ export function missing(tool: string, item: string, remedy: string): never {
   });
 }
 
-/** Returns the analysis time from the options, else the report, in UTC ISO 8601; else raises. */
+/**
+ * Returns the analysis time from the options, else the report, in UTC ISO 8601; else raises.
+ * The time must be an ISO 8601 date-time with seconds and a UTC offset (`Z` or `+01:00`),
+ * because a time without an offset would be read in the local time zone of the host.
+ */
 export function analysisTime(
   tool: string,
   reported: string | undefined,
@@ -38,13 +44,27 @@ export function analysisTime(
   }
 
   const parsed = Date.parse(time);
-  if (Number.isNaN(parsed)) {
-    throw new StrataError('INVALID_REPORT', `${tool} report: invalid analysis time "${time}"`, {
-      details: { field: 'analyzedAt', value: time },
+  if (!hasUtcOffset(time) || Number.isNaN(parsed)) {
+    const source = options.analyzedAt === undefined ? 'the report' : '--analyzed-at';
+    const message =
+      `${tool} report: invalid analysis time ${describeValue(time)} from ${source}: ` +
+      'expected an ISO 8601 date-time with a UTC offset, such as 2026-01-31T12:00:00Z';
+    throw new StrataError('INVALID_REPORT', message, {
+      details: { field: 'analyzedAt', value: describeValue(time) },
     });
   }
 
   return new Date(parsed).toISOString();
+}
+
+function hasUtcOffset(time: string): boolean {
+  try {
+    analysisTimeKey(time);
+
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** One layer as a report gives it: the diff ID and, when known, the compressed digest. */

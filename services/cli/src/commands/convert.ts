@@ -29,7 +29,10 @@ export function convertCommand(io: CommandIo): Command {
     )
     .option('--digest <digest>', 'platform manifest digest, when the report lacks it')
     .option('--layer-digests <digests>', 'comma-separated compressed layer digests, bottom first')
-    .option('--analyzed-at <time>', 'analysis time, ISO 8601, when the report lacks it')
+    .option(
+      '--analyzed-at <time>',
+      'analysis time, ISO 8601 with a UTC offset, overriding the report',
+    )
     .option('--tag <tag...>', 'tags to add to those the report records')
     .action(async (file: string, flags: ConvertFlags) => {
       const tool = flags.from;
