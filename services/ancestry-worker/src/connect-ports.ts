@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { StrataError } from '@strata/core';
+import { createKafka, KafkaEventBus } from '@strata/kafka';
+import type { KafkaConnectionOptions } from '@strata/kafka';
+import { connectMongo, MongoImageStore, MongoResultVersionStore } from '@strata/mongodb';
+import { RedisChainIndex } from '@strata/redis';
+import type { Logger } from '@strata/runtime';
+import { S3ObjectStore } from '@strata/s3';
+import { Cluster, Redis } from 'ioredis';
+import type { AncestryConfig } from './ancestry-config.ts';
+import type { ConnectedPorts } from './ancestry-process.ts';
+
+function readFile(path: string | undefined): string | undefined {
+  return path === undefined ? undefined : readFileSync(path, 'utf8');
+}
+
+function kafkaOptions(config: AncestryConfig, logger: Logger): KafkaConnectionOptions {
+  const options: KafkaConnectionOptions = {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    connectionTimeoutMs: config.KAFKA_CONNECTION_TIMEOUT_MS,
+    requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS,
+    logger: logger.child({ component: 'kafkajs' }),
+  };
+  if (config.KAFKA_TLS) {
+    const ca = readFile(config.KAFKA_TLS_CA_FILE);
+    options.tls = {
+      ...(ca === undefined ? {} : { ca: [ca] }),
+      cert: readFile(config.KAFKA_TLS_CERT_FILE),
+      key: readFile(config.KAFKA_TLS_KEY_FILE),
+    };
+  }
+  if (config.KAFKA_SASL_MECHANISM !== undefined) {
+    options.sasl = {
+      mechanism: config.KAFKA_SASL_MECHANISM,
+      username: config.KAFKA_SASL_USERNAME ?? '',
+      password: config.KAFKA_SASL_PASSWORD ?? '',
+    };
+  }
+
+  return options;
+}
+
+async function connectRedis(config: AncestryConfig) {
+  const options = { lazyConnect: true };
+  const client =
+    config.REDIS_URL !== undefined
+      ? new Redis(config.REDIS_URL, options)
+      : new Cluster(config.REDIS_CLUSTER_NODES ?? [], { redisOptions: options });
+  const address =
+    config.REDIS_URL === undefined ? 'REDIS_CLUSTER_NODES' : new URL(config.REDIS_URL).host;
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new StrataError('SERVICE_UNAVAILABLE', `Redis at ${address} is unreachable`, {
+      cause: error,
+      retryable: true,
+      details: { address },
+    });
+  }
+
+  return { client, address };
+}
+
+function objectStore(config: AncestryConfig): S3ObjectStore {
+  return new S3ObjectStore({
+    // Without S3_ENDPOINT, the regional AWS endpoint, named explicitly.
+    endpoint: config.S3_ENDPOINT ?? `https://s3.${config.S3_REGION}.amazonaws.com`,
+    region: config.S3_REGION,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    bucket: config.S3_BUCKET,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+  });
+}
+
+/**
+ * Connects the real adapters the config names: Kafka, MongoDB (image store and result
+ * versions, with their indexes created), Redis (the chain index under `REDIS_KEY_PREFIX`) and
+ * S3 (the bucket created when missing). Returns them with the steps that close them, producer
+ * first. A client connected before a later one failed is closed again.
+ */
+export async function connectPorts(
+  config: AncestryConfig,
+  logger: Logger,
+): Promise<ConnectedPorts> {
+  const mongo = await connectMongo({ uri: config.MONGODB_URI, appName: 'strata-ancestry-worker' });
+  try {
+    const { client: redis, address } = await connectRedis(config);
+    const database = config.MONGODB_DATABASE;
+    const store = new MongoImageStore({ client: mongo, database });
+    await store.ensureIndexes();
+    const objects = objectStore(config);
+    await objects.ensureBucket();
+    const kafka = createKafka(kafkaOptions(config, logger));
+    const bus = new KafkaEventBus({ kafka, brokers: config.KAFKA_BROKERS, logger });
+
+    return {
+      bus,
+      store,
+      index: new RedisChainIndex({ client: redis, prefix: config.REDIS_KEY_PREFIX, address }),
+      objects,
+      versions: new MongoResultVersionStore({ client: mongo, database }),
+      closeSteps: [
+        { name: 'close event bus', run: () => bus.close() },
+        { name: 'close object store', run: () => objects.close() },
+        { name: 'close redis client', run: () => redis.quit().then(() => undefined) },
+        { name: 'close mongodb client', run: () => mongo.close() },
+      ],
+    };
+  } catch (error) {
+    await mongo.close().catch(() => undefined);
+    throw error;
+  }
+}
