@@ -1,10 +1,19 @@
 /** Wakes every waiter when something changes, such as consumer loops waiting for records. */
 export class ChangeNotifier {
   #waiters = new Set<() => void>();
+  #version = 0;
 
-  /** Resolves on the next `notify()` or when `signal` aborts, whichever comes first. */
-  wait(signal: AbortSignal): Promise<void> {
-    if (signal.aborted) {
+  /** Count of `notify()` calls so far; a waiter reads it before it checks for work. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /**
+   * Resolves on the next `notify()` or when `signal` aborts. Resolves at once when a notification
+   * came after `seenVersion` was read, so a change between the check and the wait is not lost.
+   */
+  wait(signal: AbortSignal, seenVersion: number): Promise<void> {
+    if (signal.aborted || seenVersion !== this.#version) {
       return Promise.resolve();
     }
 
@@ -20,6 +29,7 @@ export class ChangeNotifier {
   }
 
   notify(): void {
+    this.#version += 1;
     for (const wake of [...this.#waiters]) {
       wake();
     }

@@ -61,6 +61,7 @@ export class InMemoryConsumer implements Subscription {
   async #run(): Promise<void> {
     const signal = this.#abort.signal;
     while (!signal.aborted) {
+      const seenVersion = this.#options.notifier.version;
       let delivered = false;
       for (const topic of this.#options.subscribe.topics) {
         if (!signal.aborted && this.#owns(topic)) {
@@ -69,7 +70,7 @@ export class InMemoryConsumer implements Subscription {
       }
 
       if (!delivered) {
-        await this.#options.notifier.wait(signal);
+        await this.#options.notifier.wait(signal, seenVersion);
       }
     }
   }
