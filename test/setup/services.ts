@@ -1,0 +1,25 @@
+// Global setup of the `integration` project: finds Kafka, MongoDB, Redis and S3 once per run
+// (environment, else testcontainers, else the local service scripts), then hands the addresses
+// to tests through `inject('services')` and to every process they spawn through process.env.
+import { resolveServices, toEnvironment, type ServiceAddresses } from '@strata/testkit';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    services: ServiceAddresses;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const resolved = await resolveServices(process.env);
+  const { addresses } = resolved;
+  // Test files run in worker processes that inherit this environment, and so do the workers
+  // that tests spawn.
+  Object.assign(process.env, toEnvironment(addresses));
+  project.provide('services', addresses);
+  const sources = Object.entries(addresses.sources)
+    .map(([service, source]) => `${service}: ${source}`)
+    .join(', ');
+  console.info(`integration services (${sources}): Kafka ${addresses.kafkaBrokers.join(',')}`);
+  return resolved.release;
+}
