@@ -122,6 +122,31 @@ export function eventBusContract(name: string, factory: ContractFactory<EventBus
       expect(recorder.messages().map(textOf)).not.toContain('before');
     });
 
+    it('commits the batch in flight on stop', async () => {
+      let started: () => void = () => undefined;
+      const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+      await bus.publish(topic, [textMessage('sha256:k', 'a')]);
+      const subscription = await bus.subscribe({
+        groupId,
+        topics: [topic],
+        fromBeginning: true,
+        eachBatch: async (batch: ConsumedBatch) => {
+          started();
+          await new Promise((resolve) => batch.signal.addEventListener('abort', resolve));
+        },
+      });
+      await handlerStarted;
+      await subscription.stop();
+
+      await bus.publish(topic, [textMessage('sha256:k', 'b')]);
+      const recorder = new BatchRecorder();
+      const resumed = await bus.subscribe(recorder.options(groupId, [topic], true));
+      const received = await recorder.waitForMessages(1);
+      await resumed.stop();
+
+      expect(received.map(textOf)).toEqual(['b']);
+    });
+
     it('aborts the batch signal on stop', async () => {
       let sawAbort = false;
       let started: () => void = () => undefined;

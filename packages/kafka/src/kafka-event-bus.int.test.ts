@@ -1,4 +1,4 @@
-import { eventBusContract, uniqueName } from '@strata/contract-tests';
+import { BatchRecorder, eventBusContract, uniqueName } from '@strata/contract-tests';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createKafka } from './kafka-client.ts';
@@ -32,6 +32,39 @@ eventBusContract('Kafka', () => {
   const { bus } = createBus();
 
   return Promise.resolve({ subject: bus, cleanup: () => bus.close() });
+});
+
+describe('KafkaEventBus', () => {
+  it('moves partitions to the remaining member of a group', async () => {
+    const { bus } = createBus({ numPartitions: 2 });
+    const topic = uniqueName('strata-rebalance');
+    const groupId = uniqueName('strata-rebalance-group');
+    await bus.ensureTopics([topic]);
+    const first = new BatchRecorder();
+    const second = new BatchRecorder();
+    const firstMember = await bus.subscribe(first.options(groupId, [topic], true));
+    const secondMember = await bus.subscribe(second.options(groupId, [topic], true));
+    const keyed = (prefix: string) =>
+      Array.from({ length: 20 }, (_, i) => ({
+        key: `sha256:${i}`,
+        value: Buffer.from(`${prefix}-${i}`),
+        headers: {},
+      }));
+
+    await bus.publish(topic, keyed('before'));
+    await waitUntil(() => first.messages().length + second.messages().length >= 20);
+    await firstMember.stop();
+    const seenBySecond = second.messages().length;
+    await bus.publish(topic, keyed('after'));
+    await second.waitForMessages(seenBySecond + 20);
+    await secondMember.stop();
+    await bus.close();
+
+    const values = (recorder: BatchRecorder) => recorder.messages().map((m) => String(m.value));
+    const all = new Set([...values(first), ...values(second)]);
+    expect(all.size).toBe(40);
+    expect(values(second).filter((value) => value.startsWith('after'))).toHaveLength(20);
+  });
 });
 
 describe('KafkaGroupAdmin', () => {
@@ -86,3 +119,13 @@ describe('KafkaGroupAdmin', () => {
     server.close();
   });
 });
+
+async function waitUntil(done: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
