@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, starts, stops and reports real servers on loopback for tests and local runs:
 #
+#   services.sh install [service...] install when missing, without starting
 #   services.sh up [service...]      install when missing, start, wait until ready
 #   services.sh down [service...]    stop (SIGTERM, then SIGKILL after STRATA_STOP_TIMEOUT_S)
 #   services.sh status [service...]  one line per service; exits 3 when one is not ready
@@ -20,7 +21,7 @@ set -euo pipefail
 ALL_SERVICES=(kafka mongodb redis s3)
 
 usage() {
-  echo "usage: services.sh up|down|status|env [${ALL_SERVICES[*]}]" >&2
+  echo "usage: services.sh install|up|down|status|env [${ALL_SERVICES[*]}]" >&2
   exit 2
 }
 
@@ -51,14 +52,20 @@ take_lock() {
   fi
 }
 
-up_one() {
-  local name=$1 pid started
-  if ! "${name}_installed"; then
-    log "$name: installing into $STRATA_CACHE_DIR"
-    started=$SECONDS
-    "${name}_install"
-    log "$name: installed in $((SECONDS - started))s"
+install_one() {
+  local name=$1 started
+  if "${name}_installed"; then
+    return 0
   fi
+  log "$name: installing into $STRATA_CACHE_DIR"
+  started=$SECONDS
+  "${name}_install"
+  log "$name: installed in $((SECONDS - started))s"
+}
+
+up_one() {
+  local name=$1 pid
+  install_one "$name"
   if pid=$(running_pid "$name"); then
     log "$name: already running, pid $pid"
   else
@@ -101,6 +108,10 @@ main() {
   local services
   read -r -a services <<<"$(select_services "$@")"
   case "$command" in
+    install)
+      take_lock
+      for name in "${services[@]}"; do install_one "$name"; done
+      ;;
     up)
       take_lock
       for name in "${services[@]}"; do up_one "$name"; done
