@@ -14,6 +14,15 @@ describe('isUnavailableError', () => {
     );
   });
 
+  it('accepts a rebalance in progress', () => {
+    const rebalancing = kafkaJsError('KafkaJSProtocolError', {
+      retriable: false,
+      type: 'REBALANCE_IN_PROGRESS',
+    });
+
+    expect(isUnavailableError(rebalancing)).toBe(true);
+  });
+
   it('looks through wrapped causes', () => {
     const cause = kafkaJsError('KafkaJSRequestTimeoutError');
     const wrapped = kafkaJsError('KafkaJSNonRetriableError', { retriable: false, cause });

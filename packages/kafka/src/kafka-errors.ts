@@ -12,6 +12,12 @@ const UNAVAILABLE_NAMES = new Set([
   'KafkaJSStaleTopicMetadataAssignment',
 ]);
 
+/**
+ * Protocol error types that kafkajs 2.2.4 marks non-retriable but that pass once the group
+ * settles: the consumer group is rebalancing.
+ */
+const UNAVAILABLE_TYPES = new Set(['REBALANCE_IN_PROGRESS']);
+
 interface KafkaJsErrorShape {
   name?: unknown;
   retriable?: unknown;
@@ -34,6 +40,9 @@ export function isUnavailableError(error: unknown, depth = 0): boolean {
     return true;
   }
   if (typeof shape.name === 'string' && UNAVAILABLE_NAMES.has(shape.name)) {
+    return true;
+  }
+  if (typeof shape.type === 'string' && UNAVAILABLE_TYPES.has(shape.type)) {
     return true;
   }
 
