@@ -1,0 +1,28 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Parses `true`/`false` (also `1`/`0`, `yes`/`no`) for options such as `--tls-verify=false`. */
+export function parseFlagBoolean(value: string): boolean {
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(normalized)) return true;
+  if (['false', '0', 'no'].includes(normalized)) return false;
+
+  throw new InvalidArgumentError('expected true or false');
+}
+
+/** Parses a non-negative integer, such as a byte count. */
+export function parseCount(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) {
+    throw new InvalidArgumentError('expected a non-negative integer');
+  }
+
+  return parsed;
+}
+
+/** Parses an ISO 8601 time and returns milliseconds since the epoch. */
+export function parseTime(value: string): number {
+  const parsed = Date.parse(value);
+  if (Number.isNaN(parsed)) throw new InvalidArgumentError('expected an ISO 8601 time');
+
+  return parsed;
+}

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+
+import { StrataError } from '@strata/core';
+import { createKafka, KafkaEventBus, KafkaGroupAdmin } from '@strata/kafka';
+import { connectMongo, MongoImageStore } from '@strata/mongodb';
+import { RedisChainIndex } from '@strata/redis';
+import {
+  kafkaConfigShape,
+  mongodbConfigShape,
+  parseConfig,
+  redisConfigShape,
+  s3ConfigShape,
+  type Logger,
+} from '@strata/runtime';
+import { Cluster, Redis } from 'ioredis';
+import { z } from 'zod';
+
+import type { Environment } from '../cli-services.ts';
+import { lazyPortSet, type Connected, type PortSet } from './port-set.ts';
+import { connectObjectStore } from './connect-object-store.ts';
+
+const kafkaSchema = z.object(kafkaConfigShape);
+const mongoSchema = z.object(mongodbConfigShape);
+const redisSchema = z.object(redisConfigShape);
+export const s3Schema = z.object(s3ConfigShape);
+
+function kafkaClient(env: Environment, logger: Logger) {
+  const config = parseConfig(kafkaSchema, env);
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    connectionTimeoutMs: config.KAFKA_CONNECTION_TIMEOUT_MS,
+    requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS,
+    // A command fails fast and names the broker; the workers are the ones that wait it out.
+    retries: 2,
+    // kafkajs logs every failed attempt; a command reports the final error once instead.
+    logger: logger.child({ component: 'kafkajs' }, { level: env.LOG_LEVEL ?? 'fatal' }),
+    ...(config.KAFKA_TLS ? { tls: kafkaTls(config) } : {}),
+    ...(config.KAFKA_SASL_MECHANISM === undefined
+      ? {}
+      : {
+          sasl: {
+            mechanism: config.KAFKA_SASL_MECHANISM,
+            username: config.KAFKA_SASL_USERNAME ?? '',
+            password: config.KAFKA_SASL_PASSWORD ?? '',
+          },
+        }),
+  });
+
+  return { kafka, brokers: config.KAFKA_BROKERS };
+}
+
+function kafkaTls(config: z.output<typeof kafkaSchema>) {
+  const read = (path: string | undefined) =>
+    path === undefined ? undefined : readFileSync(path, 'utf8');
+  const ca = read(config.KAFKA_TLS_CA_FILE);
+
+  return {
+    ...(ca === undefined ? {} : { ca: [ca] }),
+    ...(config.KAFKA_TLS_CERT_FILE === undefined
+      ? {}
+      : { cert: read(config.KAFKA_TLS_CERT_FILE), key: read(config.KAFKA_TLS_KEY_FILE) }),
+  };
+}
+
+function connectBus(env: Environment, logger: Logger): Promise<Connected<KafkaEventBus>> {
+  const { kafka, brokers } = kafkaClient(env, logger);
+  const bus = new KafkaEventBus({ kafka, brokers, logger });
+
+  return Promise.resolve({ value: bus, close: () => bus.close() });
+}
+
+function connectGroups(env: Environment, logger: Logger): Promise<Connected<KafkaGroupAdmin>> {
+  const { kafka, brokers } = kafkaClient(env, logger);
+  const admin = new KafkaGroupAdmin(kafka, brokers);
+
+  return Promise.resolve({ value: admin, close: () => admin.close() });
+}
+
+async function connectStore(env: Environment): Promise<Connected<MongoImageStore>> {
+  const config = parseConfig(mongoSchema, env);
+  const client = await connectMongo({ uri: config.MONGODB_URI, appName: 'strata-cli' });
+  const store = new MongoImageStore({
+    client,
+    database: config.MONGODB_DATABASE,
+    ownsClient: true,
+  });
+
+  return { value: store, close: () => store.close() };
+}
+
+async function connectIndex(env: Environment): Promise<Connected<RedisChainIndex>> {
+  const config = parseConfig(redisSchema, env);
+  const options = { maxRetriesPerRequest: 2, lazyConnect: true };
+  const client =
+    config.REDIS_URL !== undefined
+      ? new Redis(config.REDIS_URL.toString(), options)
+      : new Cluster(config.REDIS_CLUSTER_NODES ?? [], { redisOptions: options });
+  const address =
+    config.REDIS_URL === undefined ? 'REDIS_CLUSTER_NODES' : new URL(config.REDIS_URL).host;
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new StrataError(
+      'SERVICE_UNAVAILABLE',
+      `Redis at ${address} is unreachable; check REDIS_URL or REDIS_CLUSTER_NODES`,
+      { cause: error, retryable: true, details: { address } },
+    );
+  }
+
+  const index = new RedisChainIndex({ client, prefix: config.REDIS_KEY_PREFIX, address });
+
+  return { value: index, close: () => client.quit().then(() => undefined) };
+}
+
+/**
+ * Connects the real services the environment names: Kafka (`KAFKA_*`), MongoDB (`MONGODB_*`),
+ * Redis (`REDIS_*`) and S3 (`S3_*`), each on first use. Invalid variables raise
+ * `INVALID_CONFIG` listing every problem of that service.
+ */
+export function connectServices(env: Environment, logger: Logger): PortSet {
+  return lazyPortSet({
+    bus: () => connectBus(env, logger),
+    groups: () => connectGroups(env, logger),
+    store: () => connectStore(env),
+    index: () => connectIndex(env),
+    objects: () => connectObjectStore(parseConfig(s3Schema, env)),
+  });
+}
