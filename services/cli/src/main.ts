@@ -9,7 +9,7 @@ import { buildProgram } from './program.ts';
 const io: CommandIo = {
   stdout: process.stdout,
   stderr: process.stderr,
-  openInput: (path) => createReadStream(path === '-' ? '/dev/stdin' : path, 'utf8'),
+  openInput: (path) => createReadStream(path === '-' ? '/dev/stdin' : path),
   readInput: (path) => readFile(path === '-' ? '/dev/stdin' : path, 'utf8'),
   setExitCode: (code) => {
     process.exitCode = code;

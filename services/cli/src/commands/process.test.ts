@@ -44,6 +44,30 @@ describe('strata process', () => {
     expect(records.filter((line) => line.includes('"image.ancestry"'))).toHaveLength(events.length);
   });
 
+  it('reads input that starts with a byte order mark', async () => {
+    const output = await run(['process', 'a'], { a: `\uFEFF${ndjson}\n` });
+
+    expect(output.stderr).toBe('');
+    expect(output.exitCode).toBe(EXIT_CODES.ok);
+  });
+
+  it('rejects a line that is not UTF-8', async () => {
+    const [first, ...rest] = ndjson.split('\n');
+    const bad = Buffer.from(`${first?.replace('"tags":["', '"tags":["\u0000') ?? ''}\n`);
+    bad[bad.indexOf(0)] = 0xff;
+    const { io, output } = testIo({});
+    io.openInput = async function* () {
+      yield await Promise.resolve(bad);
+      yield Buffer.from(rest.join('\n'));
+    };
+    await buildProgram(io).parseAsync(['node', 'strata', 'process', 'a']);
+    const keys = output.stdout.split('\n').filter((line) => line.includes('"image.ancestry"'));
+
+    expect(output.exitCode).toBe(EXIT_CODES.rejectedLines);
+    expect(output.stderr).toMatch(/^line 1: rejected: invalid UTF-8 at byte \d+ \(0xff\)$/m);
+    expect(keys).toHaveLength(events.length - 1);
+  });
+
   it('gives the same output in reverse order', async () => {
     const forward = await run(['process', 'a'], { a: ndjson });
     const reverse = await run(['process', 'b'], {

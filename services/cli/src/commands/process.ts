@@ -4,7 +4,7 @@ import { analyzedEventSchema, parseWith, StrataError, type AnalyzedEvent } from 
 import { runEmbedded } from '@strata/embedded';
 
 import { EXIT_CODES, type CommandIo } from '../command-io.ts';
-import { readLines } from '../read-lines.ts';
+import { readLinesOrErrors, type NumberedLine, type RejectedLine } from '../read-lines.ts';
 
 /**
  * `strata process FILE`: reads `image.analyzed` events as NDJSON and runs them through the
@@ -44,26 +44,30 @@ export function processCommand(io: CommandIo): Command {
 async function readEvents(io: CommandIo, file: string) {
   const events: AnalyzedEvent[] = [];
   let rejected = 0;
-  for await (const { number, text } of readLines(io.openInput(file))) {
-    if (text.trim() === '') {
+  for await (const line of readLinesOrErrors(io.openInput(file))) {
+    if (!('error' in line) && line.text.trim() === '') {
       continue;
     }
 
     try {
-      events.push(parseWith(analyzedEventSchema, parseJson(text), 'image.analyzed event'));
+      events.push(parseWith(analyzedEventSchema, parseLine(line), 'image.analyzed event'));
     } catch (error) {
       rejected += 1;
       const reason = error instanceof Error ? error.message : String(error);
-      io.stderr.write(`line ${number}: rejected: ${reason}\n`);
+      io.stderr.write(`line ${line.number}: rejected: ${reason}\n`);
     }
   }
 
   return { events, rejected };
 }
 
-function parseJson(text: string): unknown {
+function parseLine(line: NumberedLine | RejectedLine): unknown {
+  if ('error' in line) {
+    throw line.error;
+  }
+
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(line.text) as unknown;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new StrataError('INVALID_EVENT', `invalid JSON: ${reason}`, { cause: error });
