@@ -11,13 +11,14 @@ export function hintedBaseDigest(record: ImageRecord): Digest | undefined {
 
 /**
  * Checks the base annotations of an image against the ancestors found from its layers. A hinted
- * digest that is stored is `confirmed` when it is one of the ancestors and `contradicted`
- * otherwise; a hinted name is `confirmed` when an ancestor carries that tag. Anything else is
- * `unknown`. Returns undefined when the image has no base annotation.
+ * digest is `confirmed` when it is one of the ancestors or the index digest of one, because an
+ * index digest stands for its platform images. A stored hinted
+ * digest that is no ancestor is `contradicted`. A hinted name is `confirmed` when an ancestor
+ * carries that tag. Anything else is `unknown`. Returns undefined when there is no annotation.
  */
 export function checkBaseHint(
   record: ImageRecord,
-  ancestors: readonly { digest: Digest; tags: readonly string[] }[],
+  ancestors: readonly { digest: Digest; tags: readonly string[]; indexDigest?: Digest }[],
   hintedRecord: ImageRecord | undefined,
 ): BaseHint | undefined {
   const name = record.image.annotations[BASE_NAME_ANNOTATION];
@@ -29,6 +30,12 @@ export function checkBaseHint(
   const hint: BaseHint = { status: 'unknown' };
   if (name !== undefined) hint.name = name;
   if (digest !== undefined) hint.digest = digest;
+  if (digest !== undefined && ancestors.some((ancestor) => ancestor.indexDigest === digest)) {
+    hint.status = 'confirmed';
+
+    return hint;
+  }
+
   if (digest !== undefined && hintedRecord !== undefined) {
     const isAncestor = ancestors.some((ancestor) => ancestor.digest === digest);
     hint.status = isAncestor ? 'confirmed' : 'contradicted';

@@ -164,6 +164,30 @@ describe('deriveAncestry base hints', () => {
     expect(baseHint).toEqual({ digest: parent.image.digest, status: 'confirmed' });
   });
 
+  it('confirms a hinted index digest of an ancestor', async () => {
+    const parent = testRecord('parent', [A]);
+    parent.image.indexDigest = testRecord('parent index', [A]).image.digest;
+    const annotations = { [BASE_DIGEST_ANNOTATION]: parent.image.indexDigest };
+    const child = testRecord('child', [A, B], { annotations });
+    const { index, load } = await setUp([parent, child]);
+
+    const { baseHint } = await deriveAncestry(child, index, load);
+
+    expect(baseHint).toEqual({ digest: parent.image.indexDigest, status: 'confirmed' });
+  });
+
+  it('keeps an unmatched index digest unknown', async () => {
+    const parent = testRecord('parent', [A]);
+    parent.image.indexDigest = testRecord('parent index', [A]).image.digest;
+    const annotations = { [BASE_DIGEST_ANNOTATION]: testRecord('other index', [C]).image.digest };
+    const child = testRecord('child', [A, B], { annotations });
+    const { index, load } = await setUp([parent, child]);
+
+    const { baseHint } = await deriveAncestry(child, index, load);
+
+    expect(baseHint?.status).toBe('unknown');
+  });
+
   it('reports a hinted digest the layers contradict', async () => {
     const other = testRecord('other', [C]);
     const annotations = { [BASE_DIGEST_ANNOTATION]: other.image.digest };

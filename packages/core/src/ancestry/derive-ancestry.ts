@@ -123,7 +123,11 @@ function finishAncestry(
     base: toRelative(ordered.at(-1)),
     aliases: [...aliases].sort().map((digest) => ({ digest })),
   };
-  const baseHint = checkBaseHint(record, ancestors, hinted);
+  const hintCandidates = ancestors.map((ancestor) => ({
+    ...ancestor,
+    indexDigest: records.get(ancestor.digest)?.image.indexDigest,
+  }));
+  const baseHint = checkBaseHint(record, hintCandidates, hinted);
   if (baseHint !== undefined) ancestry.baseHint = baseHint;
 
   return ancestry;
