@@ -180,6 +180,17 @@ function describeQueries(getStore: () => ImageStore): void {
     expect(rest.map((record) => record.image.digest)).toEqual(sorted.slice(3));
   });
 
+  it('streams more images than one cursor batch', async () => {
+    const records = Array.from({ length: 250 }, () => makeImageRecord({ layers: randomLayers(1) }));
+    await Promise.all(records.map((record) => getStore().upsert(record)));
+
+    const listed = await collect(getStore().list());
+
+    expect(listed.map((record) => record.image.digest)).toEqual(
+      records.map((record) => record.image.digest).sort(),
+    );
+  });
+
   it('lists by analysis time and digest', async () => {
     const early = makeImageRecord({ analyzedAt: '2026-01-01T00:00:00Z' });
     const middle = makeImageRecord({ analyzedAt: '2026-01-02T00:00:00+02:00' });

@@ -1,0 +1,75 @@
+import { randomDigest, uniqueName } from '@strata/contract-tests';
+import type { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMongo } from './connect-mongo.ts';
+import { ImageWriteLocks } from './image-write-locks.ts';
+import type { LockDocument } from './image-write-locks.ts';
+import { MongoResultVersionStore } from './mongo-result-version-store.ts';
+
+let client: MongoClient;
+const database = uniqueName('strata-test').replaceAll('-', '_');
+
+beforeAll(async () => {
+  client = await connectMongo({ uri: process.env.MONGODB_URI ?? '' });
+});
+
+afterAll(async () => {
+  await client.db(database).dropDatabase();
+  await client.close();
+});
+
+describe('ImageWriteLocks', () => {
+  it('takes over an expired lock', async () => {
+    const collection = client.db(database).collection<LockDocument>(uniqueName('locks'));
+    const digest = randomDigest();
+    await collection.insertOne({ _id: digest, owner: 'crashed', expiresAt: new Date(0) });
+    const locks = new ImageWriteLocks(collection, { maxWaitMs: 5000 });
+
+    const result = await locks.withLock(digest, () => Promise.resolve('done'));
+
+    expect(result).toBe('done');
+    expect(await collection.countDocuments({ _id: digest })).toBe(0);
+  });
+
+  it('times out on a live lock', async () => {
+    const collection = client.db(database).collection<LockDocument>(uniqueName('locks'));
+    const digest = randomDigest();
+    const expiresAt = new Date(Date.now() + 60_000);
+    await collection.insertOne({ _id: digest, owner: 'busy', expiresAt });
+    const locks = new ImageWriteLocks(collection, { maxWaitMs: 300 });
+
+    const waiting = locks.withLock(digest, () => Promise.resolve('never'));
+
+    await expect(waiting).rejects.toMatchObject({ code: 'CONFLICT', retryable: true });
+    expect((await collection.findOne({ _id: digest }))?.owner).toBe('busy');
+  });
+
+  it('releases the lock when the action fails', async () => {
+    const collection = client.db(database).collection<LockDocument>(uniqueName('locks'));
+    const digest = randomDigest();
+    const locks = new ImageWriteLocks(collection);
+
+    const failing = locks.withLock(digest, () => Promise.reject(new Error('action failed')));
+
+    await expect(failing).rejects.toThrow('action failed');
+    expect(await collection.countDocuments({ _id: digest })).toBe(0);
+  });
+});
+
+describe('MongoResultVersionStore', () => {
+  it('keeps only the latest versions', async () => {
+    const collection = uniqueName('versions');
+    const store = new MongoResultVersionStore({ client, database, collection, keepPrevious: 2 });
+    const image = randomDigest();
+
+    for (let i = 1; i <= 10; i += 1) {
+      expect(await store.next(image, 'image.ancestry', `hash-${i}`)).toBe(i);
+    }
+
+    expect(await store.current(image, 'image.ancestry')).toEqual({
+      version: 10,
+      contentHash: 'hash-10',
+    });
+    expect(await client.db(database).collection(collection).countDocuments({})).toBe(3);
+  });
+});
