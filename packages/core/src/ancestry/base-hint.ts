@@ -12,9 +12,9 @@ export function hintedBaseDigest(record: ImageRecord): Digest | undefined {
 /**
  * Checks the base annotations of an image against the ancestors found from its layers. A hinted
  * digest is `confirmed` when it is one of the ancestors or the index digest of one, because an
- * index digest stands for its platform images. A stored hinted
- * digest that is no ancestor is `contradicted`. A hinted name is `confirmed` when an ancestor
- * carries that tag. Anything else is `unknown`. Returns undefined when there is no annotation.
+ * index digest stands for its platform images. A stored hinted digest that is no ancestor is
+ * `contradicted`. A hinted name is `confirmed` when an ancestor carries that tag. Anything else
+ * is `unknown`. Returns undefined when there is no annotation.
  */
 export function checkBaseHint(
   record: ImageRecord,

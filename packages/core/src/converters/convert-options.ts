@@ -15,7 +15,7 @@ export interface ConvertOptions {
    * `layerDigestSource: 'diffId'`.
    */
   layerDigests?: readonly Digest[];
-  /** Analysis time (ISO 8601 with a UTC offset); overrides the report's time, required without one. */
+  /** Analysis time (ISO 8601 with a UTC offset); overrides the report's, required without it. */
   analyzedAt?: string;
   /** Tags added to those the report records. */
   tags?: readonly string[];
