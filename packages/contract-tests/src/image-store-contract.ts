@@ -166,6 +166,12 @@ function describeQueries(getStore: () => ImageStore): void {
     expect(found).toEqual([]);
   });
 
+  it('rejects a layer count below one', async () => {
+    const descendants = collect(getStore().findDescendants('blob', randomDigest(), 0));
+
+    await expect(descendants).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
   it('lists in digest order and resumes', async () => {
     const records = Array.from({ length: 7 }, () => makeImageRecord());
     for (const record of records) {

@@ -1,4 +1,4 @@
-import { analysisTimeKey } from '@strata/core';
+import { StrataError, analysisTimeKey } from '@strata/core';
 import type {
   ChainKind,
   Digest,
@@ -61,6 +61,12 @@ export class InMemoryImageStore implements ImageStore {
     chainId: Digest,
     layerCount: number,
   ): AsyncIterable<Digest> {
+    if (!Number.isInteger(layerCount) || layerCount < 1) {
+      throw new StrataError('INTERNAL', `invalid layerCount ${layerCount}: expected 1 or more`, {
+        details: { field: 'layerCount', value: layerCount },
+      });
+    }
+
     for (const digest of this.#sortedDigests()) {
       const record = this.#images.get(digest);
       const chains = kind === 'diffId' ? record?.diffIdChains : record?.blobChains;

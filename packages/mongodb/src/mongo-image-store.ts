@@ -135,9 +135,7 @@ export class MongoImageStore implements ImageStore {
    */
   findDescendants(kind: ChainKind, chainId: Digest, layerCount: number): AsyncIterable<Digest> {
     if (!Number.isInteger(layerCount) || layerCount < 1) {
-      throw new StrataError('INTERNAL', `invalid layerCount ${layerCount}: expected 1 or more`, {
-        details: { field: 'layerCount', value: layerCount },
-      });
+      return failing(invalidLayerCount(layerCount));
     }
 
     const field = kind === 'diffId' ? 'diffIdChains' : 'blobChains';
@@ -256,6 +254,17 @@ export class MongoImageStore implements ImageStore {
       throw toStrataError(error, operation, this.#client, details);
     }
   }
+}
+
+function invalidLayerCount(layerCount: number): StrataError {
+  return new StrataError('INTERNAL', `invalid layerCount ${layerCount}: expected 1 or more`, {
+    details: { field: 'layerCount', value: layerCount },
+  });
+}
+
+/** Returns an iterable whose first step rejects, so callers see the error where they iterate. */
+function failing(error: Error): AsyncIterable<never> {
+  return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) };
 }
 
 function listFilter(query: ImageQuery): Filter<ImageDocument> {
