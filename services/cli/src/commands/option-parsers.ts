@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '@strata/core';
 import { InvalidArgumentError } from 'commander';
 
 /** Parses `true`/`false` (also `1`/`0`, `yes`/`no`) for options such as `--tls-verify=false`. */
@@ -25,4 +26,9 @@ export function parseTime(value: string): number {
   if (Number.isNaN(parsed)) throw new InvalidArgumentError('expected an ISO 8601 time');
 
   return parsed;
+}
+
+/** Returns the `image.analyzed` topic: `ANALYZED_TOPIC` when set, as for the ingestion worker. */
+export function topicFromEnv(env: Readonly<Record<string, string | undefined>>): string {
+  return env.ANALYZED_TOPIC ?? EVENT_TYPES.analyzed.topic;
 }

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, REPORT_FORMATS, type BusMessage, type ReportFormat } from '@strata/core';
+import { REPORT_FORMATS, type BusMessage, type ReportFormat } from '@strata/core';
 import { Command, Option } from 'commander';
 
 import type { CliServices } from '../cli-services.ts';
@@ -14,6 +14,7 @@ import {
 } from '../publish/read-images.ts';
 import { convertOptions, readReport, type ReportFlags } from '../publish/read-reports.ts';
 import { describeUnavailable } from '../ports/describe-unavailable.ts';
+import { topicFromEnv } from './option-parsers.ts';
 import { EXIT_STATUS, runCommand, usageError, type CommandScope } from '../run-command.ts';
 import { parseCount, parseFlagBoolean } from './option-parsers.ts';
 
@@ -23,6 +24,7 @@ type Source = (typeof SOURCES)[number];
 
 interface PublishFlags extends ReportFlags, RegistryFlags {
   from: Source;
+  /** Set from `--topic`, else `ANALYZED_TOPIC`, else `image.analyzed`. */
   topic: string;
   maxInlineBytes: number;
   dryRun?: boolean;
@@ -136,7 +138,10 @@ export function publishCommand(services: CliServices): Command {
     .option('--username <name>', 'registry user (env STRATA_REGISTRY_USERNAME)')
     .option('--password <password>', 'registry password (env STRATA_REGISTRY_PASSWORD)')
     .option('--token <token>', 'registry bearer token (env STRATA_REGISTRY_TOKEN)')
-    .option('--topic <topic>', 'topic to publish to', EVENT_TYPES.analyzed.topic)
+    .option(
+      '--topic <topic>',
+      'topic to publish to (default: $ANALYZED_TOPIC, else image.analyzed)',
+    )
     .option(
       '--max-inline-bytes <bytes>',
       'larger events send their findings through S3',
@@ -147,6 +152,8 @@ export function publishCommand(services: CliServices): Command {
     .addOption(outputOption())
     .action((inputs: string[], flags: PublishFlags) =>
       runCommand(services, async (scope) => {
+        // Commander leaves the option undefined without a default; the type states the result.
+        flags.topic ??= topicFromEnv(services.env);
         if (flags.password !== undefined && flags.username === undefined) {
           throw usageError('--password needs --username');
         }

@@ -14,6 +14,7 @@ import {
   type ReplaySelection,
 } from '../replay/replay-checkpoint.ts';
 import { archiveItems, storeItems, type ReplayItem } from '../replay/replay-items.ts';
+import { topicFromEnv } from './option-parsers.ts';
 import { EXIT_STATUS, runCommand, usageError, type CommandScope } from '../run-command.ts';
 import { parseCount, parseTime } from './option-parsers.ts';
 
@@ -26,6 +27,7 @@ interface ReplayFlags {
   resume?: boolean;
   batchSize: number;
   archivePrefix: string;
+  /** Set from `--topic`, else `ANALYZED_TOPIC`, else `image.analyzed`. */
   topic: string;
   resetGroup?: string;
   toTime?: number;
@@ -235,7 +237,10 @@ export function replayCommand(services: CliServices): Command {
       'key prefix of the S3 archive (ARCHIVE_PREFIX of the ingestion worker)',
       'archive/',
     )
-    .option('--topic <topic>', 'topic to publish to', EVENT_TYPES.analyzed.topic)
+    .option(
+      '--topic <topic>',
+      'topic to publish to (default: $ANALYZED_TOPIC, else image.analyzed)',
+    )
     .option(
       '--reset-group <group>',
       'instead of replaying, move this stopped consumer group to --to-time',
@@ -247,6 +252,8 @@ export function replayCommand(services: CliServices): Command {
     .addOption(outputOption())
     .action((flags: ReplayFlags) =>
       runCommand(services, async (scope) => {
+        // Commander leaves the option undefined without a default; the type states the result.
+        flags.topic ??= topicFromEnv(services.env);
         if (flags.batchSize < 1) throw usageError('--batch-size: expected at least 1');
         if (flags.resetGroup !== undefined) return resetGroup(scope, flags, flags.resetGroup);
 

@@ -24,11 +24,16 @@ interface TailFlags {
   output: OutputMode;
 }
 
-const TOPICS = [EVENT_TYPES.ancestry.topic, EVENT_TYPES.baseComparison.topic];
+/** Result topics, named by the ancestry worker's variables when set. */
+function resultTopics(env: CliServices['env']) {
+  return {
+    ancestry: env.ANCESTRY_TOPIC ?? EVENT_TYPES.ancestry.topic,
+    comparison: env.BASE_COMPARISON_TOPIC ?? EVENT_TYPES.baseComparison.topic,
+  };
+}
 
 /** Renders one result record for people: a header line, then the tree or the counts. */
-function renderResult(message: ConsumedMessage, body: unknown): string {
-  const isAncestry = message.topic === EVENT_TYPES.ancestry.topic;
+function renderResult(message: ConsumedMessage, body: unknown, isAncestry: boolean): string {
   const parsed = isAncestry
     ? ancestryEventSchema.safeParse(body)
     : baseComparisonEventSchema.safeParse(body);
@@ -62,13 +67,14 @@ async function handle(scope: CommandScope, message: ConsumedMessage, flags: Tail
   stdout.write(
     flags.output === 'json'
       ? `${JSON.stringify({ topic: message.topic, key: message.key, value: body })}\n`
-      : renderResult(message, body),
+      : renderResult(message, body, message.topic === resultTopics(scope.services.env).ancestry),
   );
 }
 
 /**
  * `strata tail`: prints ancestry and base-comparison results as they arrive, in its own consumer
- * group, until SIGINT or `--count` results.
+ * group, until SIGINT or `--count` results. The topics are `ANCESTRY_TOPIC` and
+ * `BASE_COMPARISON_TOPIC` when set, as for the ancestry worker.
  */
 export function tailCommand(services: CliServices): Command {
   return new Command('tail')
@@ -80,6 +86,7 @@ export function tailCommand(services: CliServices): Command {
     .action((flags: TailFlags) =>
       runCommand(services, async (scope) => {
         const bus = await scope.ports.bus();
+        const topics = Object.values(resultTopics(scope.services.env));
         let seen = 0;
         let finish: () => void = () => undefined;
         const finished = new Promise<void>((resolve) => {
@@ -87,11 +94,11 @@ export function tailCommand(services: CliServices): Command {
         });
         const removeHandler = scope.services.onInterrupt(finish);
         const subscription = await describeUnavailable(scope.services.env, async () => {
-          await bus.ensureTopics(TOPICS);
+          await bus.ensureTopics(topics);
 
           return bus.subscribe({
             groupId: flags.group ?? `strata-tail-${randomUUID()}`,
-            topics: TOPICS,
+            topics,
             fromBeginning: flags.fromBeginning === true,
             eachBatch: async (batch) => {
               for (const message of batch.messages) {
