@@ -81,7 +81,29 @@ describe('analyzedEventSchema', () => {
       image: { digest: DIGEST, layers: [{ digest: DIGEST }], annotations },
     });
 
+    expect(error.code).toBe('LIMIT_EXCEEDED');
     expect(error.message).toContain('image.annotations');
+    expect(error.message).toContain(`more than ${LIMITS.maxAnnotations} annotations`);
+  });
+
+  it('names the value of a number over its bound', () => {
+    const layers = [{ digest: DIGEST, size: 1e300 }];
+    const error = parseError({ ...validEvent(), image: { digest: DIGEST, layers } });
+
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toContain('image.layers[0].size');
+    expect(error.message).toContain('(got 1e+300)');
+  });
+
+  it('names a truncated string over its bound', () => {
+    const tag = 'x'.repeat(LIMITS.maxShortStringLength + 1);
+    const layers = [{ digest: DIGEST }];
+    const error = parseError({ ...validEvent(), image: { digest: DIGEST, layers, tags: [tag] } });
+
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toContain('image.tags[0]');
+    expect(error.message).toContain(`(got "${'x'.repeat(20)}`);
+    expect(error.message.length).toBeLessThan(400);
   });
 
   it('raises UNSUPPORTED_SCHEMA_VERSION for version 2', () => {

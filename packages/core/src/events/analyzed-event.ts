@@ -26,8 +26,15 @@ export const imageDescriptionSchema = z
     configDigest: digestSchema.optional(),
     annotations: z
       .record(shortString, z.string().max(LIMITS.maxAnnotationValueLength))
-      .refine((value) => Object.keys(value).length <= LIMITS.maxAnnotations, {
-        message: `more than ${LIMITS.maxAnnotations} annotations`,
+      .superRefine((value, context) => {
+        if (Object.keys(value).length > LIMITS.maxAnnotations) {
+          context.addIssue({
+            code: 'too_big',
+            origin: 'object',
+            maximum: LIMITS.maxAnnotations,
+            message: `more than ${LIMITS.maxAnnotations} annotations`,
+          });
+        }
       })
       .optional(),
     layerDigestSource: z.enum(['manifest', 'diffId']).optional(),

@@ -50,10 +50,22 @@ function isOtherSchemaVersion(issue: z.core.$ZodIssue): boolean {
 
 function formatIssue(issue: z.core.$ZodIssue): string {
   const path = formatPath(issue.path) || '(root)';
-  const got =
-    'input' in issue && issue.code !== 'too_big' ? ` (got ${describeValue(issue.input)})` : '';
+  const got = showsInput(issue) ? ` (got ${describeValue(issue.input)})` : '';
 
   return `${path}: ${issue.message}${got}`;
+}
+
+/**
+ * Tells whether an issue's input is quoted in the message. A too-big array or object is left
+ * out, because its printed form can be as large as the input. A number or string is quoted,
+ * truncated.
+ */
+function showsInput(issue: z.core.$ZodIssue): boolean {
+  if (!('input' in issue)) {
+    return false;
+  }
+
+  return issue.code !== 'too_big' || ['number', 'string'].includes(typeof issue.input);
 }
 
 /** Formats a path as `image.layers[3].digest`. */
