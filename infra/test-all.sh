@@ -4,7 +4,7 @@
 # runner's summary is the last thing it prints.
 #
 # Services: a service whose address is in the environment (KAFKA_BROKERS, MONGODB_URI,
-# REDIS_URL, S3_ENDPOINT) is used as given. For the others, when a Docker engine answers, the
+# REDIS_URL, S3_ENDPOINT) is used as given. For the others, when a Docker engine responds, the
 # test setup starts containers; otherwise this script starts the local servers with
 # infra/local/services.sh and stops the ones it started when it exits, unless
 # STRATA_KEEP_SERVICES=1.
@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 . infra/toolchain.sh
 export AWS_EC2_METADATA_DISABLED=true
 
-declare -A SERVICE_VARIABLE=([kafka]=KAFKA_BROKERS [mongodb]=MONGODB_URI [redis]=REDIS_URL [s3]=S3_ENDPOINT)
+declare -A SERVICE_VARIABLE=(
+  [kafka]=KAFKA_BROKERS [mongodb]=MONGODB_URI [redis]=REDIS_URL [s3]=S3_ENDPOINT
+)
 STARTED_SERVICES=()
 
 log() {
@@ -59,7 +61,7 @@ start_services() {
   read -r -a missing <<<"$(missing_services | tr '\n' ' ')"
   [ "${#missing[@]}" -gt 0 ] || return 0
   if node packages/testkit/src/check-docker-engine.ts; then
-    log "a Docker engine answers: the test setup starts containers for ${missing[*]}"
+    log "a Docker engine responds: the test setup starts containers for ${missing[*]}"
     return 0
   fi
   for name in "${missing[@]}"; do

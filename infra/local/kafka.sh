@@ -39,7 +39,8 @@ java_bin() {
   if [ -n "${JAVA_HOME:-}" ]; then
     echo "$JAVA_HOME/bin/java"
   else
-    command -v java || die "kafka: java is not on PATH (Debian: apt-get install openjdk-17-jre-headless)"
+    command -v java ||
+      die "kafka: java is not on PATH (Debian: apt-get install openjdk-17-jre-headless)"
   fi
 }
 
@@ -85,9 +86,10 @@ kafka_format() {
   [ -f "$dir/data/meta.properties" ] && return 0
   # A cluster id is 16 random bytes in unpadded URL-safe base64, as `kafka-storage random-uuid`
   # prints it.
-  local cluster_id
+  local cluster_id java
   cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
-  "$(java_bin)" -cp "$KAFKA_HOME/libs/*" \
+  java=$(java_bin) || exit 1
+  "$java" -cp "$KAFKA_HOME/libs/*" \
     -Dlog4j2.configurationFile="$STRATA_LOCAL_DIR/kafka/log4j2.properties" \
     kafka.tools.StorageTool format --cluster-id "$cluster_id" \
     --config "$dir/server.properties" >>"$(log_file kafka)" 2>&1 ||
@@ -95,15 +97,16 @@ kafka_format() {
 }
 
 kafka_start() {
-  local dir
+  local dir java
   dir=$(service_dir kafka)
+  java=$(java_bin) || exit 1
   require_free_port kafka "$KAFKA_PORT"
   require_free_port kafka "$KAFKA_CONTROLLER_PORT"
   mkdir -p "$dir/data"
   kafka_write_config "$dir"
   kafka_format "$dir"
   # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS holds several JVM options.
-  start_daemon kafka "$dir/server.properties" "$(java_bin)" $KAFKA_HEAP_OPTS \
+  start_daemon kafka "$dir/server.properties" "$java" $KAFKA_HEAP_OPTS \
     -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$STRATA_LOCAL_DIR/kafka/log4j2.properties" \
     -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$dir/server.properties"

@@ -150,8 +150,8 @@ wait_exit() {
   done
 }
 
-# Prints the node binary for the readiness probes: the machine's Node.js 20 or newer works, because
-# probe.mjs uses only the standard library.
+# Prints the node binary for the readiness probes. The machine's Node.js 20 works as well as the
+# toolchain's Node.js 24, because probe.mjs uses only the standard library.
 node_bin() {
   command -v node || die "node is not on PATH; source infra/toolchain.sh first"
 }

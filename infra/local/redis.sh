@@ -15,11 +15,13 @@ redis_installed() {
 redis_install() {
   local sudo=()
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || die "redis: redis-server is missing; install the Debian package redis-server as root"
+    command -v sudo >/dev/null ||
+      die "redis: redis-server is missing and sudo is not available; install the Debian" \
+        "package redis-server as root"
     sudo=(sudo)
   fi
   "${sudo[@]}" apt-get update -qq >&2 || die "redis: apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq redis-server >&2 ||
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2 ||
     die "redis: apt-get install redis-server failed"
 }
 

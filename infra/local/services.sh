@@ -113,6 +113,7 @@ main() {
       for name in "${services[@]}"; do install_one "$name"; done
       ;;
     up)
+      node_bin >/dev/null
       take_lock
       for name in "${services[@]}"; do up_one "$name"; done
       ;;
@@ -122,6 +123,7 @@ main() {
       for ((i = ${#services[@]} - 1; i >= 0; i--)); do stop_daemon "${services[i]}"; done
       ;;
     status)
+      node_bin >/dev/null
       for name in "${services[@]}"; do status_one "$name" || failed=1; done
       [ "$failed" -eq 0 ] || exit 3
       ;;

@@ -1,6 +1,6 @@
-// Exits 0 when a Docker engine answers its ping and 1 otherwise, so shell scripts such as
+// Exits 0 when a Docker engine responds to its ping and 1 otherwise, so shell scripts such as
 // infra/test-all.sh decide like the test setup does. Run with
 // `node packages/testkit/src/check-docker-engine.ts`.
-import { dockerEngineAnswers } from './docker-engine.ts';
+import { dockerEngineResponds } from './docker-engine.ts';
 
-process.exitCode = (await dockerEngineAnswers(process.env)) ? 0 : 1;
+process.exitCode = (await dockerEngineResponds(process.env)) ? 0 : 1;

@@ -75,8 +75,8 @@ export async function pingDocker(
   });
 }
 
-/** Resolves true when a Docker engine is configured or present and answers its ping. */
-export async function dockerEngineAnswers(env: Environment): Promise<boolean> {
+/** Resolves true when a Docker engine is configured or present and responds to its ping. */
+export async function dockerEngineResponds(env: Environment): Promise<boolean> {
   const endpoint = await findDockerEndpoint(env);
   return endpoint !== undefined && (await pingDocker(endpoint));
 }

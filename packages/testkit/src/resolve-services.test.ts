@@ -33,7 +33,7 @@ function addressesFor(names: ServiceName[], host: string): PartialAddresses {
 function recordingStarters(dockerAnswers: boolean) {
   const calls: string[] = [];
   const starters: ServiceStarters = {
-    dockerEngineAnswers: () => {
+    dockerEngineResponds: () => {
       calls.push('docker ping');
       return Promise.resolve(dockerAnswers);
     },
@@ -69,7 +69,7 @@ describe('resolveServices', () => {
     });
   });
 
-  it('starts containers for the missing services when Docker answers', async () => {
+  it('starts containers for the missing services when Docker responds', async () => {
     const { calls, starters } = recordingStarters(true);
     const env = { ...fullEnvironment, KAFKA_BROKERS: undefined, REDIS_URL: '' };
 
@@ -83,7 +83,7 @@ describe('resolveServices', () => {
     expect(resolved.addresses.sources.mongodb).toBe('environment');
   });
 
-  it('runs the local scripts when Docker does not answer', async () => {
+  it('runs the local scripts when Docker does not respond', async () => {
     const { calls, starters } = recordingStarters(false);
 
     const resolved = await resolveServices({}, starters);

@@ -1,5 +1,5 @@
 import { startContainerServices, type ContainerServices } from './container-services.ts';
-import { dockerEngineAnswers } from './docker-engine.ts';
+import { dockerEngineResponds } from './docker-engine.ts';
 import { addressesFromEnvironment } from './environment-addresses.ts';
 import { startLocalServices } from './local-services.ts';
 import {
@@ -21,13 +21,13 @@ export interface ResolvedServices {
 
 /** Steps of the resolution, replaceable in tests of the order. */
 export interface ServiceStarters {
-  dockerEngineAnswers(env: Environment): Promise<boolean>;
+  dockerEngineResponds(env: Environment): Promise<boolean>;
   startContainers(names: ServiceName[]): Promise<ContainerServices>;
   startLocal(names: ServiceName[]): Promise<PartialAddresses>;
 }
 
 const defaultStarters: ServiceStarters = {
-  dockerEngineAnswers,
+  dockerEngineResponds,
   startContainers: startContainerServices,
   startLocal: startLocalServices,
 };
@@ -37,7 +37,7 @@ const defaultStarters: ServiceStarters = {
  * 1. the address in the environment (KAFKA_BROKERS, MONGODB_URI, REDIS_URL, S3_ENDPOINT with
  *    S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and S3_REGION);
  * 2. for the services still missing, containers started with testcontainers when a Docker engine
- *    answers its ping;
+ *    responds to its ping;
  * 3. else the local service scripts, which install and start the servers on loopback.
  * Throws when an environment value is invalid or a server fails to start.
  */
@@ -51,7 +51,7 @@ export async function resolveServices(
     return { addresses: complete(fromEnvironment, {}), release: () => Promise.resolve() };
   }
 
-  if (await starters.dockerEngineAnswers(env)) {
+  if (await starters.dockerEngineResponds(env)) {
     const containers = await starters.startContainers(missing);
     const addresses = { ...fromEnvironment, ...containers.addresses };
     return {

@@ -16,7 +16,7 @@ export interface TestNames {
   unique(kind: string): string;
 }
 
-/** Longest label part of a name: S3 bucket and MongoDB database names allow 63 characters. */
+/** Maximum length of the label part, because S3 bucket and MongoDB database names allow 63. */
 const MAX_LABEL_LENGTH = 30;
 
 /**
@@ -45,7 +45,10 @@ function slug(label: string): string {
   return words.slice(0, MAX_LABEL_LENGTH).replace(/-+$/, '') || 'test';
 }
 
-/** Eight hexadecimal digits: 2^32 values, so two tests of one run practically never collide. */
+/**
+ * Eight hexadecimal digits, 2^32 values: among 300 tests with one label, the chance of a
+ * collision is about 1 in 100,000 (birthday bound).
+ */
 function randomSuffix(): string {
   return randomBytes(4).toString('hex');
 }
