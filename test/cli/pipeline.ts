@@ -35,9 +35,9 @@ function addresses(): Record<string, string> {
 }
 
 /**
- * Both workers built by their factories on the real adapters (Kafka, MongoDB, Redis, S3), with
- * a database, key prefix, bucket, topics and groups of the test's own, plus the environment the
- * `strata` command of the test uses to reach the same state.
+ * Both workers built by their factories on the real adapters (Kafka, MongoDB, Redis, S3). The
+ * test owns the database, key prefix, bucket, topics and groups, and `env` lets the `strata`
+ * command of the test reach the same state.
  */
 export class Pipeline {
   readonly env: Record<string, string>;
@@ -65,7 +65,7 @@ export class Pipeline {
     };
   }
 
-  /** The services of a `strata` run against this pipeline. */
+  /** Returns the services of a `strata` run against this pipeline. */
   cliServices(): Omit<CliServices, 'io'> {
     return {
       env: this.env,
@@ -172,7 +172,7 @@ export class Pipeline {
     });
   }
 
-  /** The latest result of an image on a result topic, parsed, or undefined. */
+  /** Returns the latest result of an image on a result topic, parsed, or undefined. */
   latest(topic: string, digest: string): Record<string, unknown> | undefined {
     const message = this.#results.get(`${topic} ${digest}`);
 

@@ -7,8 +7,8 @@ import type { PortSet } from './ports/port-set.ts';
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
- * What the subcommands around the workers need besides the streams: the environment, the clock,
- * a way to connect the services, and process-level hooks. Injected so that tests run the
+ * Dependencies of the subcommands around the workers besides the streams: the environment, the
+ * clock, a way to connect the services, and process-level hooks. Tests inject them to run the
  * commands against services they choose.
  */
 export interface CliServices {

@@ -5,7 +5,7 @@ import type { CliServices } from './cli-services.ts';
 import { EXIT_STATUS, exitStatusOf } from './exit-status.ts';
 import type { PortSet } from './ports/port-set.ts';
 
-/** What a subcommand body receives: the services, a logger and the connected-on-use ports. */
+/** Context of a subcommand body: the services, a logger and the ports that connect on use. */
 export interface CommandScope {
   services: CliServices;
   logger: Logger;

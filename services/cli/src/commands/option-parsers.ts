@@ -32,3 +32,8 @@ export function parseTime(value: string): number {
 export function topicFromEnv(env: Readonly<Record<string, string | undefined>>): string {
   return env.ANALYZED_TOPIC ?? EVENT_TYPES.analyzed.topic;
 }
+
+/** Collects the values of a repeatable option, such as `--tag a --tag b`, in order. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -16,7 +16,7 @@ import { convertOptions, readReport, type ReportFlags } from '../publish/read-re
 import { describeUnavailable } from '../ports/describe-unavailable.ts';
 import { topicFromEnv } from './option-parsers.ts';
 import { EXIT_STATUS, runCommand, usageError, type CommandScope } from '../run-command.ts';
-import { parseCount, parseFlagBoolean } from './option-parsers.ts';
+import { collect, parseCount, parseFlagBoolean } from './option-parsers.ts';
 
 const IMAGE_SOURCES = ['registry', 'oci-layout', 'docker-save'] as const;
 const SOURCES = ['events', ...REPORT_FORMATS, 'anchore-vulns', ...IMAGE_SOURCES] as const;
@@ -101,12 +101,15 @@ function report(scope: CommandScope, batch: PublishBatch, flags: PublishFlags) {
   for (const event of batch.events) {
     const tag = event.image.tags?.[0];
     const label = tag === undefined ? '' : ` ${tag}`;
-    stdout.write(`published ${event.image.digest}${label} (${event.image.layers.length} layers)\n`);
+    const count = event.image.layers.length;
+    const layers = `${count} ${count === 1 ? 'layer' : 'layers'}`;
+    stdout.write(`published ${event.image.digest}${label} (${layers})\n`);
   }
   for (const skipped of batch.skipped)
     stdout.write(`skipped ${skipped.digest}: ${skipped.reason}\n`);
   const rejected = batch.rejected.length > 0 ? `, ${batch.rejected.length} inputs rejected` : '';
-  stdout.write(`${batch.events.length} events published to ${flags.topic}${rejected}\n`);
+  const events = batch.events.length === 1 ? '1 event' : `${batch.events.length} events`;
+  stdout.write(`${events} published to ${flags.topic}${rejected}\n`);
 }
 
 /** `strata publish`: sends `image.analyzed` events built from files, reports or images. */
@@ -126,7 +129,7 @@ export function publishCommand(services: CliServices): Command {
       'reports: comma-separated compressed layer digests, bottom first',
     )
     .option('--analyzed-at <time>', "analysis time, ISO 8601 (default: the report's, else now)")
-    .option('--tag <tag...>', 'tags to add to each image')
+    .option('--tag <tag>', 'tag to add to each image; repeat for more', collect)
     .option('--insecure', 'registry: use plain HTTP instead of HTTPS')
     .option('--ca-file <path>', 'registry: PEM file of the CAs to trust instead of the system ones')
     .option(

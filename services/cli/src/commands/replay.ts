@@ -1,4 +1,4 @@
-import { EVENT_TYPES, parseDigest, type BusMessage } from '@strata/core';
+import { parseDigest, type BusMessage } from '@strata/core';
 import { Command, Option } from 'commander';
 
 import type { CliServices } from '../cli-services.ts';
@@ -16,7 +16,7 @@ import {
 import { archiveItems, storeItems, type ReplayItem } from '../replay/replay-items.ts';
 import { topicFromEnv } from './option-parsers.ts';
 import { EXIT_STATUS, runCommand, usageError, type CommandScope } from '../run-command.ts';
-import { parseCount, parseTime } from './option-parsers.ts';
+import { collect, parseCount, parseTime } from './option-parsers.ts';
 
 interface ReplayFlags {
   source: 'mongodb' | 's3';
@@ -31,7 +31,7 @@ interface ReplayFlags {
   topic: string;
   resetGroup?: string;
   toTime?: number;
-  resetTopic: string[];
+  resetTopic?: string[];
   output: OutputMode;
 }
 
@@ -197,15 +197,16 @@ function summarize(
 async function resetGroup(scope: CommandScope, flags: ReplayFlags, group: string): Promise<number> {
   if (flags.toTime === undefined) throw usageError('--reset-group needs --to-time');
 
+  const topics = flags.resetTopic ?? [flags.topic];
   const groups = await scope.ports.groups();
   await describeUnavailable(scope.services.env, () =>
-    groups.resetOffsetsToTime(group, flags.resetTopic, flags.toTime ?? 0),
+    groups.resetOffsetsToTime(group, topics, flags.toTime ?? 0),
   );
   const time = new Date(flags.toTime).toISOString();
   scope.services.io.stdout.write(
     flags.output === 'json'
-      ? `${JSON.stringify({ group, topics: flags.resetTopic, toTime: time })}\n`
-      : `consumer group ${group} reset to ${time} on ${flags.resetTopic.join(', ')}\n`,
+      ? `${JSON.stringify({ group, topics, toTime: time })}\n`
+      : `consumer group ${group} reset to ${time} on ${topics.join(', ')}\n`,
   );
 
   return EXIT_STATUS.ok;
@@ -246,9 +247,11 @@ export function replayCommand(services: CliServices): Command {
       'instead of replaying, move this stopped consumer group to --to-time',
     )
     .option('--to-time <time>', 'ISO 8601 time for --reset-group', parseTime)
-    .option('--reset-topic <topic...>', 'topics whose offsets --reset-group moves', [
-      EVENT_TYPES.analyzed.topic,
-    ])
+    .option(
+      '--reset-topic <topic>',
+      'topic whose offsets --reset-group moves; repeat for more (default: the analyzed topic)',
+      collect,
+    )
     .addOption(outputOption())
     .action((flags: ReplayFlags) =>
       runCommand(services, async (scope) => {

@@ -9,7 +9,7 @@ export interface ProgressOptions {
   total?: number;
   /** Items done by earlier runs, such as a resumed replay. */
   done?: number;
-  /** What the items are, in the plural, such as `analyses`. */
+  /** Plural noun of the items, such as `analyses`. */
   unit: string;
   /** Minimum time between two plain lines. Default 5 s. */
   lineIntervalMs?: number;

@@ -7,7 +7,7 @@ export interface RejectedInput {
   reason: string;
 }
 
-/** What the inputs of one `strata publish` gave: events to send and rejected inputs. */
+/** Outcome of reading the inputs of one `strata publish`: events to send and rejected inputs. */
 export interface PublishBatch {
   events: AnalyzedEvent[];
   rejected: RejectedInput[];

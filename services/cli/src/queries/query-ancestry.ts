@@ -61,7 +61,9 @@ export async function queryDescendants(
 }
 
 function compare(a: ImageRecord, b: ImageRecord): number {
-  return a.image.digest < b.image.digest ? -1 : a.image.digest > b.image.digest ? 1 : 0;
+  if (a.image.digest === b.image.digest) return 0;
+
+  return a.image.digest < b.image.digest ? -1 : 1;
 }
 
 /**

@@ -3,7 +3,7 @@ import { open, readFile, rename } from 'node:fs/promises';
 import { StrataError } from '@strata/core';
 import { z } from 'zod';
 
-/** What a replay re-publishes: the source and the selection given on the command line. */
+/** Selection of a replay: the source and the filters given on the command line. */
 export const replaySelectionSchema = z.object({
   source: z.enum(['mongodb', 's3']),
   since: z.string().optional(),

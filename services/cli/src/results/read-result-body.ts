@@ -12,10 +12,10 @@ const referenceSchema = z
   .loose();
 
 /**
- * Parses a result record's JSON. A large result arrives as a small event with a `resultRef`
- * (`s3://bucket/key` and the SHA-256 of the body); the full body is then read from the object
- * store and checked. Raises `INVALID_EVENT` for invalid JSON and `ANALYSIS_DOCUMENT_MISMATCH`
- * when the stored body has another hash.
+ * Parses a result record's JSON. A large result arrives as a small event with a `resultRef`,
+ * which holds `s3://bucket/key` and the SHA-256 of the body, so the full body is read from the
+ * object store and checked. Raises `INVALID_EVENT` for invalid JSON and
+ * `ANALYSIS_DOCUMENT_MISMATCH` when the stored body has another hash.
  */
 export async function readResultBody(
   value: Buffer,
