@@ -1,5 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { indexedChains } from '@strata/core';
 import type { ImageRecord, IndexedChain } from '@strata/core';
 import { officialImageEvents } from '@strata/datasets';
@@ -16,7 +19,13 @@ import {
   waitForCommitted,
 } from './test-real-ports.ts';
 import type { TestPorts } from './test-real-ports.ts';
-import { freePort, killChild, startRedisServer, startWorkerProcess } from './test-processes.ts';
+import {
+  DedicatedKafka,
+  freePort,
+  killChild,
+  startRedisServer,
+  startWorkerProcess,
+} from './test-processes.ts';
 import { analyzedEvent, analyzedMessage, waitUntil } from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -42,7 +51,7 @@ function events() {
   return [...officialImageEvents(), ...synthetic];
 }
 
-/** Every prefix query of a record, both chain kinds: what an ancestry lookup asks the index. */
+/** Returns every prefix query of a record in both chain kinds, as an ancestry lookup sends them. */
 function prefixQueries(record: ImageRecord): IndexedChain[] {
   const blob = record.blobChains.map((chainId) => ({ kind: 'blob' as const, chainId }));
   const diffId = (record.diffIdChains ?? []).map((chainId) => ({
@@ -168,4 +177,42 @@ describe('ingestion worker under faults', () => {
     expect(after).toEqual(before);
     expect(latecomerFound.every((list) => list.includes(latecomer.image.digest))).toBe(true);
   }, 120_000);
+
+  it('rides out a broker restart', async () => {
+    const services = inject('services');
+    const names = createTestNames('broker restart');
+    const runDirectory = await mkdtemp(join(tmpdir(), 'strata-kafka-'));
+    const kafka = new DedicatedKafka(runDirectory, await freePort(), await freePort());
+    cleanups.push(() => rm(runDirectory, { recursive: true, force: true }));
+    cleanups.push(() => kafka.down());
+    await kafka.up();
+    const brokers = [`127.0.0.1:${kafka.port}`];
+    const ports = await connectTestPorts({ ...services, kafkaBrokers: brokers }, names);
+    cleanups.push(() => ports.close());
+    const settings = testSettings(names);
+    const { worker } = testWorker(ports, settings);
+    cleanups.push(() => worker.stop());
+    const published = events();
+    await worker.start();
+    await ports.bus.publish(
+      settings.analyzedTopic,
+      published.map((event) => analyzedMessage(event)),
+    );
+    await waitUntil(async () => (await topicLength(ports, settings.indexedTopic)) >= 20);
+    await kafka.down();
+    await kafka.up();
+    await waitForCommitted(ports, settings.groupId, settings.analyzedTopic);
+    const digests = published.map((event) => event.image.digest);
+    const records = await ports.store.getMany(digests);
+    const announced = await collect(ports, settings.indexedTopic, names.unique('collector'));
+    cleanups.push(() => announced.stop());
+    const total = await topicLength(ports, settings.indexedTopic);
+    await waitUntil(() => announced.messages.length >= total);
+    const announcedDigests = new Set(announced.messages.map((message) => message.key));
+
+    expect(records).toHaveLength(published.length);
+    expect(digests.filter((digest) => !announcedDigests.has(digest))).toEqual([]);
+    expect(await topicLength(ports, `${settings.analyzedTopic}.dlq`)).toBe(0);
+    expect(worker.state).toBe('running');
+  }, 300_000);
 });

@@ -1,3 +1,4 @@
+import { isRetryable } from '@strata/core';
 import type { BusMessage } from '@strata/core';
 import { createKafka, KafkaEventBus, KafkaGroupAdmin } from '@strata/kafka';
 import { connectMongo, isFerretDb, MongoImageStore } from '@strata/mongodb';
@@ -98,16 +99,24 @@ export async function topicLength(ports: TestPorts, topic: string): Promise<numb
   return lags.reduce((sum, lag) => sum + Number(lag.endOffset), 0);
 }
 
-/** Waits until `groupId` committed every record of `topic`. */
+/** Waits until `groupId` committed every record of `topic`, through broker restarts. */
 export async function waitForCommitted(
   ports: TestPorts,
   groupId: string,
   topic: string,
 ): Promise<void> {
   await waitUntil(async () => {
-    const lags = await ports.admin.consumerLag(groupId, [topic]);
+    try {
+      const lags = await ports.admin.consumerLag(groupId, [topic]);
 
-    return lags.length > 0 && lags.every((lag) => lag.lag === 0);
+      return lags.length > 0 && lags.every((lag) => lag.lag === 0);
+    } catch (error) {
+      if (isRetryable(error)) {
+        return false;
+      }
+
+      throw error;
+    }
   });
 }
 
