@@ -28,6 +28,7 @@ const DLQ = 'image.analyzed.dlq';
 
 class FlakyImageStore extends InMemoryImageStore {
   failures: number;
+  failure = () => new StrataError('SERVICE_UNAVAILABLE', 'store unreachable', { retryable: true });
 
   constructor(failures: number) {
     super();
@@ -37,9 +38,7 @@ class FlakyImageStore extends InMemoryImageStore {
   override upsert(record: ImageRecord): Promise<UpsertOutcome> {
     if (this.failures > 0) {
       this.failures -= 1;
-      return Promise.reject(
-        new StrataError('SERVICE_UNAVAILABLE', 'store unreachable', { retryable: true }),
-      );
+      return Promise.reject(this.failure());
     }
 
     return super.upsert(record);
@@ -211,6 +210,21 @@ describe('createIngestionWorker', () => {
 
     expect(await store.get(event.image.digest)).not.toBeNull();
     expect(retries.values[0]?.value).toBe(3);
+    expect(deadLetters.messages).toHaveLength(0);
+  });
+
+  it('retries a failure that does not blame the event', async () => {
+    const store = new FlakyImageStore(2);
+    store.failure = () => new StrataError('INTERNAL', 'not authorized on strata');
+    const { bus, metrics, worker, deadLetters, settle } = await setup(store);
+    const event = analyzedEvent('permissions', 1);
+    await worker.start();
+    await bus.publish(ANALYZED, [analyzedMessage(event)]);
+    await settle();
+    const retries = await metrics.retries.get();
+
+    expect(await store.get(event.image.digest)).not.toBeNull();
+    expect(retries.values[0]?.value).toBe(2);
     expect(deadLetters.messages).toHaveLength(0);
   });
 

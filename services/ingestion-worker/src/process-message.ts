@@ -16,12 +16,24 @@ export type MessageOutcome = IngestOutcome | 'dead-lettered';
 type Context = Required<IngestionDependencies>;
 
 /**
- * Input errors are StrataErrors marked non-retryable. Any other error of a store or client is
- * taken as transient: adapters wrap the failures they know, and giving up on an unknown one
- * would dead-letter a good event during an outage.
+ * Codes that blame the event itself. Only these send a record to the dead-letter topic.
+ */
+const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'INVALID_EVENT',
+  'UNSUPPORTED_SCHEMA_VERSION',
+  'LIMIT_EXCEEDED',
+  'ANALYSIS_DOCUMENT_MISSING',
+  'ANALYSIS_DOCUMENT_MISMATCH',
+]);
+
+/**
+ * Any failure of a store or client that does not blame the event is retried, whether or not the
+ * adapter marked it retryable. A denied permission, a missing bucket or an unknown server error
+ * would otherwise dead-letter every good event until an operator fixes the cause; retrying
+ * stalls the partition instead, with a warning per attempt.
  */
 function isTransient(error: unknown): boolean {
-  return error instanceof StrataError ? error.retryable : true;
+  return !(error instanceof StrataError && INPUT_ERROR_CODES.has(error.code));
 }
 
 function retryOptions(
