@@ -1,0 +1,18 @@
+import type { BenchScale } from './bench-scales.ts';
+import type { LookupSizeResult } from './lookup-bench.ts';
+import type { NaiveBenchResult } from './naive-bench.ts';
+import type { PipelineResult } from './pipeline-bench.ts';
+
+/** Everything one benchmark run measured, as written to `results.json`. */
+export interface BenchResults {
+  scale: BenchScale;
+  startedAt: string;
+  finishedAt: string;
+  /** `os.loadavg()` (1, 5 and 15 minutes) when the run started and when it ended. */
+  loadAverage: { start: number[]; end: number[] };
+  machine: { cpu: string; memoryGiB: number; kernel: string; node: string };
+  redis?: { version: string; dedicated: boolean; config: Record<string, string> };
+  lookup?: LookupSizeResult[];
+  naive?: NaiveBenchResult;
+  pipeline?: PipelineResult;
+}
