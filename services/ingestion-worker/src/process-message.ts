@@ -29,7 +29,7 @@ const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
 /**
  * Any failure of a store or client that does not blame the event is retried, whether or not the
  * adapter marked it retryable. A denied permission, a missing bucket or an unknown server error
- * would otherwise dead-letter every good event until an operator fixes the cause; retrying
+ * would otherwise dead-letter every good event until an operator fixes the cause. Retrying
  * stalls the partition instead, with a warning per attempt.
  */
 function isTransient(error: unknown): boolean {
