@@ -4,6 +4,7 @@ import type { Readiness, WorkerState } from '@strata/runtime';
 import type { AncestryContext, AncestryDependencies } from './ancestry-context.ts';
 import type { HandleOutcome } from './handle-indexed.ts';
 import { processMessage } from './process-message.ts';
+import { recordConsumerLag } from './record-consumer-lag.ts';
 
 export interface AncestryWorker {
   readonly state: WorkerState;
@@ -53,6 +54,7 @@ async function handleBatch(context: AncestryContext, batch: ConsumedBatch) {
     );
   }
 
+  recordConsumerLag(metrics, batch);
   logger.info(
     {
       topic: batch.topic,

@@ -77,7 +77,7 @@ function objectStore(config: AncestryConfig): S3ObjectStore {
 
 /**
  * Connects the real adapters the config names: Kafka, MongoDB (image store and result
- * versions, with their indexes created), Redis (the chain index under `REDIS_KEY_PREFIX`) and
+ * versions), Redis (the chain index under `REDIS_KEY_PREFIX`) and
  * S3 (the bucket created when missing). Returns them with the steps that close them, producer
  * first. A client connected before a later one failed is closed again.
  */
@@ -89,8 +89,8 @@ export async function connectPorts(
   try {
     const { client: redis, address } = await connectRedis(config);
     const database = config.MONGODB_DATABASE;
+    // The ingestion worker, which writes the images, creates their indexes.
     const store = new MongoImageStore({ client: mongo, database });
-    await store.ensureIndexes();
     const objects = objectStore(config);
     await objects.ensureBucket();
     const kafka = createKafka(kafkaOptions(config, logger));
