@@ -7,7 +7,10 @@ KAFKA_PORT=${STRATA_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${STRATA_KAFKA_CONTROLLER_PORT:-9093}
 # Heap of the broker JVM; the single test node needs little.
 KAFKA_HEAP_OPTS=${STRATA_KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}
-KAFKA_HOME="$STRATA_CACHE_DIR/kafka-$KAFKA_VERSION"
+# The install directory names a digest of pom.xml, so a changed dependency list installs next
+# to the old jars instead of replacing them under a running broker.
+KAFKA_POM_DIGEST=$(sha256sum "$STRATA_LOCAL_DIR/kafka/pom.xml" | cut -c1-12)
+KAFKA_HOME="$STRATA_CACHE_DIR/kafka-$KAFKA_VERSION-$KAFKA_POM_DIGEST"
 
 kafka_address() {
   echo "127.0.0.1:$KAFKA_PORT"
@@ -25,10 +28,12 @@ kafka_install() {
   local staging="$KAFKA_HOME/libs.partial"
   rm -rf "$staging"
   mkdir -p "$KAFKA_HOME"
+  # Maven 3.8 prints colour escape codes even in batch mode; sed drops them from the output.
   mvn -B -q -f "$STRATA_LOCAL_DIR/kafka/pom.xml" \
     -Dmaven.repo.local="$STRATA_CACHE_DIR/m2" \
     -Dkafka.version="$KAFKA_VERSION" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$staging" >&2 ||
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$staging" 2>&1 |
+    sed 's/\x1b\[[0-9;]*m//g' >&2 ||
     die "kafka: mvn dependency:copy-dependencies failed"
   rm -rf "$KAFKA_HOME/libs"
   mv "$staging" "$KAFKA_HOME/libs"

@@ -19,6 +19,10 @@ export STRATA_CACHE_DIR STRATA_RUN_DIR
 export GOMODCACHE=${GOMODCACHE:-$STRATA_CACHE_DIR/go/mod}
 export GOCACHE=${GOCACHE:-$STRATA_CACHE_DIR/go/build}
 export GOTOOLCHAIN=local
+# The Go tarball installs to /usr/local/go, which non-login shells often lack on PATH.
+if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then
+  export PATH="$PATH:/usr/local/go/bin"
+fi
 
 log() {
   echo "services: $*" >&2
