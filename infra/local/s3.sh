@@ -4,7 +4,7 @@
 
 # MinIO tags its releases RELEASE.<date>, which Go modules do not take as versions, so the
 # install pins the pseudo-version of the newest commit the module proxy serves (2026-02-12).
-# Its go.mod asks for Go 1.24; it builds with Go 1.26.
+# Its go.mod requires Go 1.24 or newer; it builds with Go 1.26.
 MINIO_MODULE_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 S3_PORT=${STRATA_S3_PORT:-9000}
 S3_CONSOLE_PORT=${STRATA_S3_CONSOLE_PORT:-9001}
