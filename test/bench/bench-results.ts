@@ -12,6 +12,8 @@ export interface BenchResults {
   loadAverage: { start: number[]; end: number[] };
   machine: { cpu: string; memoryGiB: number; kernel: string; node: string };
   redis?: { version: string; dedicated: boolean; config: Record<string, string> };
+  /** The MongoDB-wire server of the naive and pipeline phases. */
+  mongodb?: { server: string; dedicated: boolean };
   lookup?: LookupSizeResult[];
   naive?: NaiveBenchResult;
   pipeline?: PipelineResult;

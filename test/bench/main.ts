@@ -11,7 +11,9 @@ import type { ServiceAddresses } from '@strata/testkit';
 import { ROOT } from './bench-process.ts';
 import { BENCH_SCALES } from './bench-scales.ts';
 import type { BenchScale } from './bench-scales.ts';
-import { DEDICATED_REDIS_CONFIG, DedicatedRedis } from './dedicated-redis.ts';
+import { DEDICATED_REDIS_CONFIG, DedicatedServer } from './dedicated-server.ts';
+import { localServicePids } from './process-cpu.ts';
+import type { WatchedProcess } from './process-cpu.ts';
 import { runLookupBench } from './lookup-bench.ts';
 import { runNaiveBench } from './naive-bench.ts';
 import { runPipelineBench } from './pipeline-bench.ts';
@@ -85,62 +87,103 @@ function machine(): BenchResults['machine'] {
   };
 }
 
+async function runLookupPhase(scale: BenchScale, addresses: ServiceAddresses, seed: number) {
+  const dedicated = await DedicatedServer.startRedis();
+  try {
+    const redis = {
+      version: dedicated?.version ?? 'the shared Redis',
+      dedicated: dedicated !== null,
+      config: DEDICATED_REDIS_CONFIG,
+    };
+    const lookup = await runLookupBench({
+      sizes: scale.lookupSizes,
+      lookups: scale.lookups,
+      repetitions: scale.repetitions,
+      redisUrl: dedicated?.url ?? addresses.redisUrl,
+      dedicatedServer: dedicated !== null,
+      seed,
+      log,
+    });
+
+    return { redis, lookup };
+  } finally {
+    await dedicated?.stop();
+  }
+}
+
+/** Lists the server processes to read CPU time from, with a dedicated FerretDB in place. */
+function watchedServers(ferretDb: DedicatedServer | null): WatchedProcess[] {
+  const local = localServicePids();
+  if (ferretDb === null) {
+    return local;
+  }
+
+  const others = local.filter((server) => server.name !== 'mongodb');
+
+  return [...others, { name: 'mongodb (FerretDB of the run)', pid: ferretDb.pid }];
+}
+
+async function runStorePhases(
+  scale: BenchScale,
+  phases: Set<string>,
+  shared: ServiceAddresses,
+  out: string,
+) {
+  const seed = Number(values.seed);
+  const ferretDb = await DedicatedServer.startFerretDb();
+  const addresses = { ...shared, mongodbUri: ferretDb?.url ?? shared.mongodbUri };
+  const results: Partial<BenchResults> = {
+    mongodb: { server: ferretDb?.version ?? 'the shared server', dedicated: ferretDb !== null },
+  };
+  try {
+    if (phases.has('naive')) {
+      results.naive = await runNaiveBench({
+        images: scale.naiveImages,
+        memoryLookups: scale.naiveMemoryLookups,
+        mongoLookups: scale.naiveMongoLookups,
+        mongoBudgetMs: scale.naiveMongoBudgetMs,
+        mongodbUri: addresses.mongodbUri,
+        database: `strata-bench-naive-${process.pid}`,
+        seed,
+        log,
+      });
+    }
+    if (phases.has('pipeline')) {
+      results.pipeline = await runPipelineBench({
+        addresses,
+        events: scale.pipelineEvents,
+        fanOutImages: scale.fanOutImages,
+        relayRepetitions: scale.relayRepetitions,
+        budgetMs: scale.pipelineBudgetMs,
+        rssIntervalMs: scale.rssIntervalMs,
+        watchedServers: watchedServers(ferretDb),
+        outputDirectory: out,
+        seed,
+        log,
+      });
+    }
+  } finally {
+    await ferretDb?.stop();
+  }
+
+  return results;
+}
+
 async function runPhases(
   scale: BenchScale,
   phases: Set<string>,
   addresses: ServiceAddresses,
   out: string,
-) {
-  const seed = Number(values.seed);
-  const results: Partial<BenchResults> = {};
-  if (phases.has('lookup')) {
-    const dedicated = DedicatedRedis.available() ? await DedicatedRedis.start() : null;
-    try {
-      results.redis = {
-        version: dedicated?.version ?? 'shared server',
-        dedicated: dedicated !== null,
-        config: DEDICATED_REDIS_CONFIG,
-      };
-      results.lookup = await runLookupBench({
-        sizes: scale.lookupSizes,
-        lookups: scale.lookups,
-        repetitions: scale.repetitions,
-        redisUrl: dedicated?.url ?? addresses.redisUrl,
-        dedicatedServer: dedicated !== null,
-        seed,
-        log,
-      });
-    } finally {
-      await dedicated?.stop();
-    }
-  }
-  if (phases.has('naive')) {
-    results.naive = await runNaiveBench({
-      images: scale.naiveImages,
-      memoryLookups: scale.naiveMemoryLookups,
-      mongoLookups: scale.naiveMongoLookups,
-      mongoBudgetMs: scale.naiveMongoBudgetMs,
-      mongodbUri: addresses.mongodbUri,
-      database: `strata-bench-naive-${process.pid}`,
-      seed,
-      log,
-    });
-  }
-  if (phases.has('pipeline')) {
-    results.pipeline = await runPipelineBench({
-      addresses,
-      events: scale.pipelineEvents,
-      fanOutImages: scale.fanOutImages,
-      relayRepetitions: scale.relayRepetitions,
-      budgetMs: scale.pipelineBudgetMs,
-      rssIntervalMs: scale.rssIntervalMs,
-      outputDirectory: out,
-      seed,
-      log,
-    });
-  }
+): Promise<Partial<BenchResults>> {
+  const lookup = phases.has('lookup')
+    ? await runLookupPhase(scale, addresses, Number(values.seed))
+    : {};
+  const stores =
+    phases.has('naive') || phases.has('pipeline')
+      ? await runStorePhases(scale, phases, addresses, out)
+      : {};
 
-  return results;
+  return { ...lookup, ...stores };
 }
 
 /** Writes `results.json` and the Markdown report to `out`, and the report to `doc` when set. */

@@ -7,6 +7,9 @@ import type { RssSample } from './bench-process.ts';
 import { summarizeCpuProfile } from './cpu-profile.ts';
 import type { ProfileSummary } from './cpu-profile.ts';
 import { PipelineDeployment, processingTimes } from './pipeline-deployment.ts';
+import type { RunningWorker } from './pipeline-deployment.ts';
+import { probeImageStore } from './store-probe.ts';
+import type { StoreProbeResult } from './store-probe.ts';
 import {
   analyzedMessage,
   analyzedMessages,
@@ -14,11 +17,14 @@ import {
   mentions,
 } from './pipeline-events.ts';
 import { generateImages } from './image-families.ts';
-import { cpuSecondsBetween, localServicePids, readCpuSeconds } from './process-cpu.ts';
+import { cpuSecondsBetween, readCpuSeconds } from './process-cpu.ts';
 import type { CpuSeconds, WatchedProcess } from './process-cpu.ts';
 import { benchKafka, publishAll, ResultWatcher } from './result-watcher.ts';
 import { round, spreadOf } from './stats.ts';
 import type { Spread } from './stats.ts';
+
+/** Stored images whose store operations are timed after the Strata run. */
+const STORE_PROBE_IMAGES = 10;
 
 export interface PipelineBenchOptions {
   addresses: ServiceAddresses;
@@ -29,6 +35,8 @@ export interface PipelineBenchOptions {
   /** Time the Strata run may take before it is cut off and reported as incomplete. */
   budgetMs: number;
   rssIntervalMs: number;
+  /** Server processes whose CPU time the run reads, such as the local Kafka and FerretDB. */
+  watchedServers: WatchedProcess[];
   outputDirectory: string;
   seed: number;
   log: (message: string) => void;
@@ -65,7 +73,9 @@ export interface PipelineResult {
   relay: { runs: ThroughputRun[]; eventsPerSecond: Spread };
   /** Strata's events per second over the relay's median. */
   relayRatio: number;
-  fanOut: { images: number; ingestMs: number; durationMs: number; completed: number };
+  fanOut: { images: number; storeMs: number; durationMs: number; completed: number };
+  /** Image store operations timed on the database the Strata run filled. */
+  storeProbe: StoreProbeResult | null;
   rss: RssFigures[];
   profiles: ProfileSummary[];
 }
@@ -75,29 +85,24 @@ export interface PipelineResult {
  * records, then both workers as processes on the same records, then the fan-out of a late base.
  */
 export async function runPipelineBench(options: PipelineBenchOptions): Promise<PipelineResult> {
-  const deployment = new PipelineDeployment(options.addresses);
   const kafka = benchKafka(options.addresses.kafkaBrokers, 'strata-bench');
   const producer = kafka.producer();
-  const groups: string[] = [];
   await producer.connect();
   try {
-    const context = { options, deployment, kafka, producer, groups };
-    const relayRuns: ThroughputRun[] = [];
-    for (let run = 0; run < options.relayRepetitions; run += 1) {
-      relayRuns.push(await runRelay(context, run));
-    }
-    const strata = await runStrata(context);
+    const shared = { options, kafka, producer };
+    const relayRuns = await withDeployment(shared, runRelays);
+    const strata = await withDeployment(shared, runStrata);
+    const fanOut = await withDeployment(shared, runFanOut);
     const relayRate = spreadOf(relayRuns.map((run) => run.eventsPerSecond));
 
     return {
       ...strata,
+      fanOut,
       relay: { runs: relayRuns, eventsPerSecond: relayRate },
       relayRatio: round(strata.strata.eventsPerSecond / relayRate.median),
     };
   } finally {
-    await deployment.stop();
     await producer.disconnect();
-    await deployment.cleanUp(kafka, groups);
   }
 }
 
@@ -106,7 +111,32 @@ interface Context {
   deployment: PipelineDeployment;
   kafka: Kafka;
   producer: Producer;
+  /** Consumer groups of the run's own watchers and relays, deleted at the end. */
   groups: string[];
+}
+
+/** Runs `step` on a deployment of its own, then stops its workers and deletes what it made. */
+async function withDeployment<T>(
+  shared: Omit<Context, 'deployment' | 'groups'>,
+  step: (context: Context) => Promise<T>,
+): Promise<T> {
+  const context = { ...shared, deployment: new PipelineDeployment(shared.options.addresses) };
+  const groups: string[] = [];
+  try {
+    return await step({ ...context, groups });
+  } finally {
+    await context.deployment.stop();
+    await context.deployment.cleanUp(shared.kafka, groups);
+  }
+}
+
+async function runRelays(context: Context): Promise<ThroughputRun[]> {
+  const runs: ThroughputRun[] = [];
+  for (let run = 0; run < context.options.relayRepetitions; run += 1) {
+    runs.push(await runRelay(context, run));
+  }
+
+  return runs;
 }
 
 function familyOptions(context: Context) {
@@ -192,90 +222,89 @@ async function runRelay(context: Context, run: number): Promise<ThroughputRun> {
   }
 }
 
-async function runStrata(context: Context): Promise<Omit<PipelineResult, 'relay' | 'relayRatio'>> {
+async function handlerTimesOf(workers: readonly RunningWorker[]) {
+  const times = [];
+  for (const worker of workers) {
+    for (const time of await processingTimes(worker.port)) {
+      times.push({ process: worker.process.name, ...time, meanMs: round(time.meanMs) });
+    }
+  }
+
+  return times;
+}
+
+/** Times the image store on the first images the Strata run stored, or null when none were. */
+async function probeStore(context: Context, completed: number) {
+  const count = Math.min(STORE_PROBE_IMAGES, completed);
+  if (count === 0) {
+    return null;
+  }
+
+  const images = generateImages({ ...familyOptions(context), images: count, withFindings: true });
+  const sample = [...images].map((image) => image.record);
+  const { addresses } = context.options;
+
+  return probeImageStore(addresses.mongodbUri, context.deployment.names.database, sample);
+}
+
+async function runStrata(
+  context: Context,
+): Promise<Omit<PipelineResult, 'relay' | 'relayRatio' | 'fanOut'>> {
   const { deployment, options } = context;
   const profileDirectory = join(options.outputDirectory, 'profiles');
   mkdirSync(profileDirectory, { recursive: true });
   const ancestry = await deployment.start('ancestry-worker', profileDirectory);
   const ingestion = await deployment.start('ingestion-worker', profileDirectory);
   const workers = [ingestion, ancestry];
-  const watched: WatchedProcess[] = [
-    ...localServicePids(),
-    ...workers.map((worker) => ({ name: worker.process.name, pid: worker.process.pid })),
-  ];
-  const watcher = await startWatcher(
-    context,
-    deployment.topics.ancestry,
-    generatedDigests(familyOptions(context)),
-  );
+  const processes = workers.map((worker) => worker.process);
+  const watched = [...options.watchedServers, ...processes];
+  const digests = generatedDigests(familyOptions(context));
+  const watcher = await startWatcher(context, deployment.topics.ancestry, digests);
+
   options.log(`strata: ${options.events} events through both workers`);
-  const sampler = new RssSampler(
-    workers.map((worker) => worker.process),
-    options.rssIntervalMs,
-  );
+  const sampler = new RssSampler(processes, options.rssIntervalMs);
   const cpuBefore = readCpuSeconds(watched);
-  const run = await measure(
-    context,
-    watcher,
-    deployment.topics.analyzed,
-    analyzedMessages(familyOptions(context)),
-    options.events,
-  );
+  const messages = analyzedMessages(familyOptions(context));
+  const run = await measure(context, watcher, deployment.topics.analyzed, messages, options.events);
   const cpuSeconds = cpuSecondsBetween(cpuBefore, readCpuSeconds(watched));
   sampler.stop();
   const windowRates = windowRatesOf(watcher.arrivalTimes(), run.durationMs);
   await watcher.stop();
-  const handlerTimes = [];
-  for (const worker of workers) {
-    for (const time of await processingTimes(worker.port)) {
-      handlerTimes.push({ process: worker.process.name, ...time, meanMs: round(time.meanMs) });
-    }
-  }
-  const fanOut = await runFanOut(context);
+
+  const handlerTimes = await handlerTimesOf(workers);
+  const storeProbe = await probeStore(context, run.completed);
   await deployment.stop();
-  const profiles = workers.map((worker) =>
-    summarizeCpuProfile(
-      worker.process.name,
-      join(profileDirectory, `${worker.process.name}.cpuprofile`),
-    ),
+  const profiles = processes.map((child) =>
+    summarizeCpuProfile(child.name, join(profileDirectory, `${child.name}.cpuprofile`)),
   );
   const rss = [...sampler.samples.entries()].map(([name, samples]) => rssFigures(name, samples));
+  const strata = { ...run, windowRates, cpuSeconds, handlerTimes };
 
-  return { strata: { ...run, windowRates, cpuSeconds, handlerTimes }, fanOut, rss, profiles };
+  return { strata, storeProbe, rss, profiles };
 }
 
-/** Stores images on a base's layers, then publishes the base and times their new results. */
+/**
+ * Stores images built on a base directly through the adapters, because the ingestion path would
+ * cost as much per image as the throughput run. Then publishes the base and times until each of
+ * them has a new `image.ancestry` that lists the base.
+ */
 async function runFanOut(context: Context): Promise<PipelineResult['fanOut']> {
   const { deployment, options } = context;
   const images = options.fanOutImages;
-  const family = {
-    images: images + 1,
-    imagesPerTree: images + 1,
-    seed: options.seed + 100,
-    withFindings: true,
-  };
-  const [base, ...relatives] = [...generateImages(family)];
+  const family = { images: images + 1, imagesPerTree: images + 1, seed: options.seed + 100 };
+  const [base, ...relatives] = [...generateImages({ ...family, withFindings: true })];
   if (base === undefined) {
     throw new Error('the fan-out family has no base');
   }
+
+  options.log(`fan-out: storing ${images} images on the layers of a base not stored yet`);
+  await deployment.start('ancestry-worker');
+  await deployment.start('ingestion-worker');
+  const started = Date.now();
+  await deployment.storeDirectly(relatives.map((image) => image.record));
+  const storeMs = Date.now() - started;
   const baseDigest = base.record.image.digest;
   const digests = relatives.map((image) => image.record.image.digest);
-  options.log(`fan-out: storing ${images} images on the layers of a base not stored yet`);
-  const stored = await startWatcher(
-    context,
-    deployment.topics.ancestry,
-    digests,
-    () => true,
-    false,
-  );
-  const ingest = await measure(
-    context,
-    stored,
-    deployment.topics.analyzed,
-    relatives.map(analyzedMessage),
-    images,
-  );
-  await stored.stop();
   const updated = await startWatcher(
     context,
     deployment.topics.ancestry,
@@ -284,21 +313,11 @@ async function runFanOut(context: Context): Promise<PipelineResult['fanOut']> {
     false,
   );
   options.log('fan-out: publishing the base');
-  const fanOut = await measure(
-    context,
-    updated,
-    deployment.topics.analyzed,
-    [analyzedMessage(base)],
-    images,
-  );
+  const topic = deployment.topics.analyzed;
+  const fanOut = await measure(context, updated, topic, [analyzedMessage(base)], images);
   await updated.stop();
 
-  return {
-    images,
-    ingestMs: ingest.durationMs,
-    durationMs: fanOut.durationMs,
-    completed: fanOut.completed,
-  };
+  return { images, storeMs, durationMs: fanOut.durationMs, completed: fanOut.completed };
 }
 
 function windowRatesOf(arrivals: readonly number[], durationMs: number): Spread {

@@ -4,14 +4,17 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { EVENT_TYPES } from '@strata/core';
+import { EVENT_TYPES, indexedChains } from '@strata/core';
+import type { ImageRecord } from '@strata/core';
+import { MongoImageStore } from '@strata/mongodb';
+import { RedisChainIndex } from '@strata/redis';
 import { createTestNames, toEnvironment } from '@strata/testkit';
 import type { ServiceAddresses } from '@strata/testkit';
 import { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { BenchProcess } from './bench-process.ts';
-import { freePort } from './dedicated-redis.ts';
+import { freePort } from './dedicated-server.ts';
 
 export type WorkerName = 'ingestion-worker' | 'ancestry-worker';
 
@@ -53,8 +56,11 @@ export class PipelineDeployment {
     return topic;
   }
 
-  /** Starts a worker with a CPU profile written to `profileDirectory` at exit; waits for /readyz. */
-  async start(name: WorkerName, profileDirectory: string): Promise<RunningWorker> {
+  /**
+   * Starts a worker and waits for its /readyz. With `profileDirectory`, the worker writes a CPU
+   * profile there when it exits.
+   */
+  async start(name: WorkerName, profileDirectory?: string): Promise<RunningWorker> {
     const port = await freePort();
     const child = new BenchProcess({
       name,
@@ -76,6 +82,26 @@ export class PipelineDeployment {
   /** Stops every worker with SIGTERM, as an orchestrator does, so they write their profiles. */
   async stop(): Promise<void> {
     await Promise.all([...this.workers.values()].map((worker) => worker.process.stop()));
+  }
+
+  /**
+   * Stores records in the deployment's image store and chain index through the adapters, as the
+   * ingestion worker does, but without announcing them.
+   */
+  async storeDirectly(records: readonly ImageRecord[]): Promise<void> {
+    const mongo = new MongoClient(this.#addresses.mongodbUri, { serverSelectionTimeoutMS: 10_000 });
+    const redis = new Redis(this.#addresses.redisUrl, { maxRetriesPerRequest: 2 });
+    try {
+      const store = new MongoImageStore({ client: mongo, database: this.names.database });
+      const index = new RedisChainIndex({ client: redis, prefix: this.names.keyPrefix });
+      for (const record of records) {
+        await store.upsert(record);
+        await index.add(record.image.digest, indexedChains(record));
+      }
+    } finally {
+      await mongo.close();
+      await redis.quit();
+    }
   }
 
   /** Deletes the run's topics, consumer groups, database, Redis keys and bucket. */

@@ -11,10 +11,13 @@ export function renderPipeline(pipeline: PipelineResult | undefined): string {
   return [
     renderThroughput(pipeline),
     renderTimeSpent(pipeline),
+    renderStoreProbe(pipeline),
     ...pipeline.profiles.map(renderProfile),
     renderFanOut(pipeline),
     renderRss(pipeline),
-  ].join('\n\n');
+  ]
+    .filter((section) => section !== '')
+    .join('\n\n');
 }
 
 function runRow(label: string, run: ThroughputRun): string[] {
@@ -67,8 +70,9 @@ function renderTimeSpent(pipeline: PipelineResult): string {
 
   return [
     '### Where the time goes',
-    'CPU time of each process during the Strata run, read from /proc (the servers are shared with ' +
-      'other work on the machine, so their figures are upper bounds):',
+    'CPU time of each process during the Strata run, read from /proc. Kafka, Redis and S3 are ' +
+      'the shared local servers, so their figures include other work on the machine. The ' +
+      "MongoDB-wire server is the run's own when its name says so.",
     table(['process', 'CPU time', 'of one core'], cpu),
     "Time per record in the workers' handlers, from `strata_event_processing_seconds`:",
     table(['process', 'topic', 'records', 'mean'], handlers),
@@ -89,16 +93,41 @@ function renderProfile(profile: ProfileSummary): string {
 
 function renderFanOut(pipeline: PipelineResult): string {
   const { fanOut } = pipeline;
-  const complete =
+  const cutOff =
     fanOut.completed === fanOut.images
       ? ''
       : ` Only ${count(fanOut.completed)} of them had it when the run was cut off.`;
 
   return [
     '## Fan-out of a late base',
-    `${count(fanOut.images)} images built on one base were stored first (${ms(fanOut.ingestMs)} through the pipeline). ` +
-      `Then the base was published: ${ms(fanOut.durationMs)} passed until every one of them had a new ` +
-      `\`image.ancestry\` listing the base (one repetition).${complete}`,
+    `${count(fanOut.images)} images built on one base were stored through the adapters ` +
+      `(${ms(fanOut.storeMs)}), without the base. Then the base was published: ` +
+      `${ms(fanOut.durationMs)} passed until every one of them had a new \`image.ancestry\` ` +
+      `listing the base (one repetition).${cutOff}`,
+  ].join('\n\n');
+}
+
+function renderStoreProbe(pipeline: PipelineResult): string {
+  const probe = pipeline.storeProbe;
+  if (probe === null) {
+    return '';
+  }
+
+  const pushdown = (value: boolean | null) => (value === null ? 'not reported' : String(value));
+  const rows = probe.operations.map((operation) => [
+    `\`${operation.name}\``,
+    count(operation.latency.n),
+    ms(operation.latency.p50Ms),
+    ms(operation.latency.p99Ms),
+    pushdown(operation.filterPushdown),
+  ]);
+
+  return [
+    `### Image store operations at ${count(probe.storedImages)} stored images`,
+    'Timed after the Strata run on its database, one call after the other. `filterPushdown` ' +
+      "is FerretDB's own `explain` verdict: false means it read every document of the " +
+      'collection and filtered them itself.',
+    table(['operation', 'n', 'p50', 'p99', 'filterPushdown'], rows),
   ].join('\n\n');
 }
 

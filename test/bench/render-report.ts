@@ -28,7 +28,7 @@ export function renderReport(results: BenchResults): string {
 }
 
 function renderMachine(results: BenchResults): string {
-  const { machine, loadAverage, redis, naive } = results;
+  const { machine, loadAverage, redis, mongodb } = results;
   const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' / ');
   const rows = [
     ['CPU', machine.cpu],
@@ -46,7 +46,13 @@ function renderMachine(results: BenchResults): string {
       `${redis.version}, ${where}, ${config.join(', ')}`,
     ]);
   }
-  if (naive !== undefined) rows.push(['MongoDB-wire database', naive.server]);
+  if (mongodb !== undefined) {
+    const where = mongodb.dedicated ? 'started by the run' : 'the shared server';
+    rows.push([
+      'MongoDB-wire database of the naive and pipeline runs',
+      `${mongodb.server}, ${where}`,
+    ]);
+  }
 
   return `## Machine\n\n${table(['what', 'value'], rows)}`;
 }

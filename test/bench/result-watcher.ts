@@ -2,12 +2,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, Message, Producer } from 'kafkajs';
 
-/** Records sent per `producer.send` call. */
-const SEND_CHUNK = 500;
+/**
+ * Bounds of one `producer.send` call. The bytes stay well under the broker's default
+ * `message.max.bytes` of 1 MiB, which applies to a whole batch of records.
+ */
+const SEND_MAX_RECORDS = 500;
+const SEND_MAX_BYTES = 256 * 1024;
 
 /** Creates a kafkajs client that logs nothing, for the benchmark's own producers and watchers. */
 export function benchKafka(brokers: readonly string[], clientId: string): Kafka {
   return new Kafka({ brokers: [...brokers], clientId, logLevel: logLevel.NOTHING });
+}
+
+function recordBytes(message: Message): number {
+  const value = message.value ?? '';
+
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
 
 /** Publishes records in chunks and resolves once the broker acknowledged all of them. */
@@ -17,14 +27,18 @@ export async function publishAll(
   messages: Iterable<Message>,
 ): Promise<number> {
   let chunk: Message[] = [];
+  let bytes = 0;
   let sent = 0;
   for (const message of messages) {
-    chunk.push(message);
-    if (chunk.length >= SEND_CHUNK) {
+    const size = recordBytes(message);
+    if (chunk.length >= SEND_MAX_RECORDS || (chunk.length > 0 && bytes + size > SEND_MAX_BYTES)) {
       await producer.send({ topic, messages: chunk });
       sent += chunk.length;
       chunk = [];
+      bytes = 0;
     }
+    chunk.push(message);
+    bytes += size;
   }
   if (chunk.length > 0) await producer.send({ topic, messages: chunk });
 
