@@ -212,6 +212,39 @@ describe('createAncestryWorker', () => {
     expect(compared.comparedTo).toEqual({ digest: digestOf('runtime'), relation: 'marked-base' });
   });
 
+  it('updates the aliases of a new image', async () => {
+    const { ancestry, settle, index } = await setup();
+    await index(OS, RUNTIME);
+    await settle();
+    await index({ name: 'runtime-mirror', layers: RUNTIME.layers });
+    await settle();
+
+    const runtime = ancestryEventSchema.parse(latestBody(ancestry.messages, digestOf('runtime')));
+    expect(runtime.aliases).toEqual([{ digest: digestOf('runtime-mirror') }]);
+    expect(runtime.version).toBe(2);
+    const mirror = ancestryEventSchema.parse(
+      latestBody(ancestry.messages, digestOf('runtime-mirror')),
+    );
+    expect(mirror.aliases).toEqual([{ digest: digestOf('runtime') }]);
+  });
+
+  it('marks every image whose tag matches a marked pattern event', async () => {
+    const { context, comparison, settle, index } = await setup();
+    await index(OS, RUNTIME, APP);
+    await settle();
+    const mark = { schemaVersion: 1, tagPattern: 'example.test/runtime:*', marked: true };
+    await context.bus.publish(context.settings.topics.baseMarked, [
+      { key: null, value: Buffer.from(JSON.stringify(mark)), headers: {} },
+    ]);
+    await settle();
+
+    expect((await context.store.get(digestOf('runtime')))?.markedBase).toBe(true);
+    const compared = baseComparisonEventSchema.parse(
+      latestBody(comparison.messages, digestOf('app')),
+    );
+    expect(compared.comparedTo.relation).toBe('marked-base');
+  });
+
   it('stores a large result in the object store and publishes a reference', async () => {
     const many = Array.from({ length: 200 }, (_, position) => `CVE-2024-${position}`);
     const { context, comparison, settle, index } = await setup({ resultMaxInlineBytes: 4096 });
