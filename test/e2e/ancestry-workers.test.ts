@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { convertTrivyReport } from '@strata/core';
 import type { AnalyzedEvent } from '@strata/core';
 import { scannerOutput } from '@strata/datasets';
@@ -20,8 +22,8 @@ afterEach(async () => {
   cleanups = [];
 });
 
-async function deploy(label: string) {
-  const deployment = new E2eDeployment(label);
+async function deploy(label: string, settings: Record<string, string> = {}) {
+  const deployment = new E2eDeployment(label, settings);
   const bus = testBus(deployment.addresses.KAFKA_BROKERS ?? '');
   const { topics } = deployment;
   await bus.ensureTopics(Object.values(topics));
@@ -48,6 +50,40 @@ interface TrivyVulnerability {
 
 interface TrivyReport {
   Results: { Vulnerabilities?: TrivyVulnerability[] }[];
+}
+
+function distrolessEvents(): [AnalyzedEvent, AnalyzedEvent] {
+  const time = '2026-01-31T12:00:00Z';
+  const base = convertTrivyReport(scannerOutput('trivy/distroless-base.json'), {
+    digest: `sha256:${'a'.repeat(64)}`,
+    analyzedAt: time,
+  });
+  const python = convertTrivyReport(scannerOutput('trivy/distroless-python27.json'), {
+    digest: `sha256:${'b'.repeat(64)}`,
+    analyzedAt: time,
+  });
+
+  return [base, python];
+}
+
+async function readObject(addresses: Record<string, string>, uri: string): Promise<Buffer> {
+  const { bucket, key } = /^s3:\/\/(?<bucket>[^/]+)\/(?<key>.+)$/.exec(uri)?.groups ?? {};
+  const client = new S3Client({
+    endpoint: addresses.S3_ENDPOINT,
+    region: addresses.S3_REGION,
+    credentials: {
+      accessKeyId: addresses.S3_ACCESS_KEY_ID ?? '',
+      secretAccessKey: addresses.S3_SECRET_ACCESS_KEY ?? '',
+    },
+    forcePathStyle: true,
+  });
+  try {
+    const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+
+    return Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+  } finally {
+    client.destroy();
+  }
 }
 
 function trivyFindings(name: 'trivy/distroless-base.json' | 'trivy/distroless-python27.json') {
@@ -111,15 +147,7 @@ describe('ingestion and ancestry workers as processes', () => {
 
   it('attributes the distroless findings to their base', { timeout: 300_000 }, async () => {
     const { deployment, collector, publish } = await deploy('e2e-distroless');
-    const time = '2026-01-31T12:00:00Z';
-    const base = convertTrivyReport(scannerOutput('trivy/distroless-base.json'), {
-      digest: `sha256:${'a'.repeat(64)}`,
-      analyzedAt: time,
-    });
-    const python = convertTrivyReport(scannerOutput('trivy/distroless-python27.json'), {
-      digest: `sha256:${'b'.repeat(64)}`,
-      analyzedAt: time,
-    });
+    const [base, python] = distrolessEvents();
     const baseFindings = new Set(trivyFindings('trivy/distroless-base.json'));
     const pythonFindings = trivyFindings('trivy/distroless-python27.json');
     const inherited = pythonFindings.filter((finding) => baseFindings.has(finding)).sort();
@@ -151,5 +179,37 @@ describe('ingestion and ancestry workers as processes', () => {
     expect(withStatus('introduced')).toEqual(introduced);
     expect(inherited.length).toBeGreaterThan(0);
     expect(comparisons().has(base.image.digest)).toBe(false);
+  });
+
+  it('stores a large comparison in S3 behind resultRef', { timeout: 300_000 }, async () => {
+    const { deployment, collector, publish } = await deploy('e2e-large-result', {
+      RESULT_MAX_INLINE_BYTES: '1024',
+    });
+    const [base, python] = distrolessEvents();
+    const comparisons = () => collector.latest(deployment.topics.baseComparison);
+    await publish([base, python]);
+
+    await waitForNoProblems(
+      'the comparison of distroless-python27',
+      () => (comparisons().has(python.image.digest) ? [] : ['no comparison yet']),
+      RESULT_TIMEOUT_MS,
+      () => deployment.output(),
+    );
+    const reference = comparisons().get(python.image.digest)?.value as {
+      version: number;
+      resultRef: { uri: string; sha256: string; bytes: number };
+      counts: { inherited: number };
+    };
+    const body = await readObject(deployment.addresses, reference.resultRef.uri);
+    const full = JSON.parse(body.toString('utf8')) as {
+      version: number;
+      vulnerabilities: unknown[];
+    };
+    expect(createHash('sha256').update(body).digest('hex')).toBe(reference.resultRef.sha256);
+    expect(body.length).toBe(reference.resultRef.bytes);
+    expect(body.length).toBeGreaterThan(1024);
+    expect(full.version).toBe(reference.version);
+    expect(full.vulnerabilities).toHaveLength(python.vulnerabilities?.length ?? -1);
+    expect(reference.counts.inherited).toBe(full.vulnerabilities.length);
   });
 });
