@@ -11,6 +11,8 @@ export type HandleOutcome = 'processed' | 'not-stored' | 'dead-lettered';
 /**
  * Yields the images whose results a change of `record` may change: its aliases, then every
  * stored image that has it as a prefix (its descendants at any depth), each once.
+ * NOTE: an image whose base annotation names `record` but whose layers contradict it is not a
+ * descendant, so its `baseHint` keeps the status `unknown` until it is derived again.
  */
 export async function* relativesOf(
   context: AncestryContext,
