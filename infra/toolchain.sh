@@ -26,7 +26,6 @@ strata_install_toolchain() {
   fi
   export PATH="$pnpm_prefix/node_modules/.bin:$PATH"
   export PNPM_HOME="$STRATA_CACHE_DIR/pnpm-home"
-  export npm_config_store_dir="$STRATA_CACHE_DIR/pnpm-store"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

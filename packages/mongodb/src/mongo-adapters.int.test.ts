@@ -53,6 +53,28 @@ resultVersionStoreContract('MongoDB', () =>
   withDatabase((database) => new MongoResultVersionStore({ client, database })),
 );
 
+describe('MongoImageStore.ensureIndexes', () => {
+  it('succeeds again when every index exists', async () => {
+    let databaseName = '';
+    const { subject: store, cleanup } = await withDatabase((database) => {
+      databaseName = database;
+      return new MongoImageStore({ client, database });
+    });
+    try {
+      await store.ensureIndexes();
+      await store.ensureIndexes();
+
+      const database = client.db(databaseName);
+      const names = (
+        await database.collection('images').listIndexes<{ name: string }>().toArray()
+      ).map((index) => String(index.name));
+      expect(names).toEqual(expect.arrayContaining(['blobChains', 'diffIdChains', 'analyzedAt']));
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('connectMongo', () => {
   it('reports an unreachable server as retryable', async () => {
     // A local server that drops every connection simulates a MongoDB that is down.

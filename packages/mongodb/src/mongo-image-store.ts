@@ -35,6 +35,21 @@ const MAX_UPSERT_ATTEMPTS = 8;
 /** Max digests per `$in` query of `getMany`. */
 const MAX_DIGESTS_PER_QUERY = 1000;
 
+/** Indexes of the images collection: chain lists for descendants, analysis time for replay. */
+const IMAGE_INDEXES = [
+  { key: { blobChains: 1 }, name: 'blobChains' },
+  { key: { diffIdChains: 1 }, name: 'diffIdChains' },
+  { key: { analyzedAt: 1 }, name: 'analyzedAt' },
+] as const;
+
+function isNamespaceNotFound(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    ('codeName' in error ? error.codeName === 'NamespaceNotFound' : false)
+  );
+}
+
 /**
  * The image store over MongoDB or FerretDB 1.x, without transactions, change streams or
  * aggregation. Every write is a conditional single-document write, which MongoDB applies
@@ -57,15 +72,34 @@ export class MongoImageStore implements ImageStore {
       : null;
   }
 
-  /** Creates the indexes the queries need; safe to call on every start. */
+  /**
+   * Creates the indexes the queries need that do not exist yet; safe to call on every start.
+   * Each index is created on its own because FerretDB 1.24 drops the connection when one
+   * `createIndexes` command lists two or more indexes that all exist already.
+   */
   async ensureIndexes(): Promise<void> {
-    await this.#run('createIndexes', {}, () =>
-      this.#images.createIndexes([
-        { key: { blobChains: 1 }, name: 'blobChains' },
-        { key: { diffIdChains: 1 }, name: 'diffIdChains' },
-        { key: { analyzedAt: 1 }, name: 'analyzedAt' },
-      ]),
-    );
+    await this.#run('createIndexes', {}, async () => {
+      const existing = await this.#existingIndexNames();
+      for (const index of IMAGE_INDEXES) {
+        if (!existing.has(index.name)) {
+          await this.#images.createIndex(index.key, { name: index.name });
+        }
+      }
+    });
+  }
+
+  async #existingIndexNames(): Promise<Set<string>> {
+    try {
+      const indexes = await this.#images.listIndexes<{ name: string }>().toArray();
+
+      return new Set(indexes.map((index) => index.name));
+    } catch (error) {
+      // A collection that does not exist yet has no indexes; MongoDB reports NamespaceNotFound.
+      if (isNamespaceNotFound(error)) {
+        return new Set();
+      }
+      throw error;
+    }
   }
 
   /**
