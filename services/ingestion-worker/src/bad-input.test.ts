@@ -54,22 +54,16 @@ describe('ingestion worker on bad input', () => {
     expect(badInputCases().length).toBeGreaterThanOrEqual(30);
   });
 
-  it('dead-letters each bad record with its reason', () => {
-    const actual = deadLetters.messages.map((letter) => readDeadLetter(letter)?.reasonCode);
+  // Records of different images are processed concurrently, so dead letters come in any order.
+  it('dead-letters each bad record with its reason and bytes', () => {
+    const describe = (code: string | undefined, value: Buffer | null) =>
+      `${code} ${value?.toString('hex') ?? 'null'}`;
+    const actual = deadLetters.messages.map((letter) =>
+      describe(readDeadLetter(letter)?.reasonCode, letter.value),
+    );
+    const expected = expectations.deadLetters.map((letter) => describe(letter.code, letter.value));
 
-    expect(actual).toEqual(expectations.deadLetters.map((letter) => letter.code));
-  });
-
-  it('keeps the original bytes of each dead letter', () => {
-    const pairs = expectations.deadLetters.map((expected, position) => ({
-      name: expected.name,
-      same:
-        (deadLetters.messages[position]?.value ?? null)?.equals(
-          expected.value ?? Buffer.alloc(0),
-        ) ?? expected.value === null,
-    }));
-
-    expect(pairs.filter((pair) => !pair.same)).toEqual([]);
+    expect(actual.sort()).toEqual(expected.sort());
   });
 
   it('stores every good event in between', async () => {

@@ -1,4 +1,4 @@
-import { indexedChains, toImageRecord } from '@strata/core';
+import { compareAnalysisTimes, indexedChains, toImageRecord } from '@strata/core';
 import type { AnalysisFindings, AnalyzedEvent, ImageRecord, UpsertOutcome } from '@strata/core';
 import { archiveDocument } from './archive-document.ts';
 import { fetchAnalysisDocument } from './fetch-analysis-document.ts';
@@ -66,30 +66,27 @@ async function announce(ports: Ports, record: ImageRecord, replay: boolean, now:
 }
 
 /**
- * Stores a validated record and announces it. A record the store keeps as new is announced. When
- * the store keeps an equal or newer analysis instead, that stored analysis is announced only if
- * it was never fully announced, or when `replay` is set; otherwise nothing happens. Every
- * step is idempotent, so the whole function can be retried after any failure.
+ * Returns the upsert outcome the store would return for a record it already stores as new or newer, or
+ * undefined when the record must be written. Redelivered and replayed events take this path,
+ * which saves a conditional write that costs several round trips on FerretDB.
  */
-export async function ingestRecord(
-  ports: Ports,
+function outcomeWithoutWrite(
+  stored: ImageRecord | null,
   record: ImageRecord,
-  replay: boolean,
-  now: Date,
-): Promise<IngestOutcome> {
-  const outcome = await ports.store.upsert(record);
-  if (outcome === 'inserted' || outcome === 'updated') {
-    // NOTE: an update whose layer list differs from the stored one leaves the old chains in the
-    // index. The image digest fixes the layers, so only an inconsistent producer causes that.
-    await announce(ports, record, replay, now);
-    return outcome;
-  }
-
-  const stored = await ports.store.get(record.image.digest);
+): UpsertOutcome | undefined {
   if (stored === null) {
-    return outcome;
+    return undefined;
   }
 
+  const order = compareAnalysisTimes(stored.analyzedAt, record.analyzedAt);
+  if (order < 0) {
+    return undefined;
+  }
+
+  return order === 0 ? 'unchanged' : 'stale';
+}
+
+async function finishStored(ports: Ports, stored: ImageRecord, replay: boolean, now: Date) {
   if (replay) {
     await announce(ports, stored, true, now);
     return 'replayed';
@@ -97,10 +94,42 @@ export async function ingestRecord(
 
   const archive = archiveDocument(stored, ports.settings.archivePrefix);
   if (await isArchived(ports, archive.key)) {
-    return outcome;
+    return undefined;
   }
 
   await announce(ports, stored, false, now);
 
   return 'resumed';
+}
+
+/**
+ * Stores a validated record and announces it. A record the store keeps as new is announced. When
+ * the store contains an equal or newer analysis instead, that stored analysis is announced only if
+ * it was never fully announced, or when `replay` is set; otherwise nothing happens. Every step is
+ * idempotent, so the whole function can be retried after any failure.
+ */
+export async function ingestRecord(
+  ports: Ports,
+  record: ImageRecord,
+  replay: boolean,
+  now: Date,
+): Promise<IngestOutcome> {
+  const digest = record.image.digest;
+  const known = await ports.store.get(digest);
+  const skipped = outcomeWithoutWrite(known, record);
+  const outcome = skipped ?? (await ports.store.upsert(record));
+  if (outcome === 'inserted' || outcome === 'updated') {
+    // NOTE: an update whose layer list differs from the stored one leaves the old chains in the
+    // index. The image digest fixes the layers, so only an inconsistent producer causes that.
+    await announce(ports, record, replay, now);
+    return outcome;
+  }
+
+  // A write that did not take lost to a concurrent writer, so the stored record is read again.
+  const stored = skipped === undefined ? await ports.store.get(digest) : known;
+  if (stored === null) {
+    return outcome;
+  }
+
+  return (await finishStored(ports, stored, replay, now)) ?? outcome;
 }

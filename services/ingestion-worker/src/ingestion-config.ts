@@ -32,6 +32,8 @@ export const ingestionConfigSchema = z
     RETRY_MAX_DELAY_MS: envInteger(1, 3_600_000).default(30_000),
     /** Minimum time between two checks that the chain index is not empty. Default 30 s. */
     INDEX_CHECK_INTERVAL_MS: envInteger(0, 86_400_000).default(30_000),
+    /** Images of one batch processed at the same time; records of one image stay in order. */
+    INGESTION_CONCURRENCY: envInteger(1, 1024).default(16),
   })
   .check(...workerConfigRules);
 

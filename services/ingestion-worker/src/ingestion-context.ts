@@ -23,6 +23,8 @@ export interface IngestionSettings {
   retryMaxDelayMs: number;
   /** Minimum time between two checks that the chain index is not empty. Default 30 s. */
   indexCheckIntervalMs: number;
+  /** Images of one batch processed at the same time. Default 16. */
+  concurrency: number;
 }
 
 export const DEFAULT_INGESTION_SETTINGS: Omit<IngestionSettings, 'bucket'> = {
@@ -35,6 +37,7 @@ export const DEFAULT_INGESTION_SETTINGS: Omit<IngestionSettings, 'bucket'> = {
   retryInitialDelayMs: 200,
   retryMaxDelayMs: 30_000,
   indexCheckIntervalMs: 30_000,
+  concurrency: 16,
 };
 
 /** The ports and services an ingestion worker works with; `main.ts` or the embedded mode wires them. */

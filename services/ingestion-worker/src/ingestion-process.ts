@@ -65,6 +65,7 @@ export function toIngestionSettings(config: IngestionConfig): IngestionSettings 
     retryInitialDelayMs: config.RETRY_INITIAL_DELAY_MS,
     retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,
     indexCheckIntervalMs: config.INDEX_CHECK_INTERVAL_MS,
+    concurrency: config.INGESTION_CONCURRENCY,
   };
 }
 

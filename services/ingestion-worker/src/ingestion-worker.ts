@@ -1,10 +1,11 @@
-import type { ConsumedBatch, Subscription } from '@strata/core';
+import type { ConsumedBatch, ConsumedMessage, Subscription } from '@strata/core';
 import { closeOnce, deadLetterTopic, retry, WorkerStateMachine } from '@strata/runtime';
 import type { Readiness, WorkerState } from '@strata/runtime';
 import { ChainIndexGuard } from './chain-index-guard.ts';
 import type { IngestionDependencies } from './ingestion-context.ts';
 import { processMessage } from './process-message.ts';
 import { recordConsumerLag } from './record-consumer-lag.ts';
+import { groupByKey, runConcurrently } from './run-concurrently.ts';
 import type { MessageOutcome } from './process-message.ts';
 
 export interface IngestionWorker {
@@ -23,6 +24,23 @@ export interface IngestionWorker {
   stop(): Promise<void>;
 }
 
+async function processOne(
+  context: Required<IngestionDependencies>,
+  message: ConsumedMessage,
+  signal: AbortSignal,
+): Promise<MessageOutcome> {
+  const { logger, metrics, clock } = context;
+  const startedAt = clock();
+  metrics.eventsConsumed.inc({ topic: message.topic });
+  const outcome = await processMessage(context, message, signal);
+  const seconds = (clock() - startedAt) / 1000;
+  metrics.processingSeconds.observe({ topic: message.topic, outcome }, seconds);
+  const position = { topic: message.topic, partition: message.partition, offset: message.offset };
+  logger.debug({ ...position, key: message.key, outcome }, 'event processed');
+
+  return outcome;
+}
+
 async function handleBatch(
   context: Required<IngestionDependencies>,
   guard: ChainIndexGuard,
@@ -32,26 +50,15 @@ async function handleBatch(
   const startedAt = clock();
   const counts: Partial<Record<MessageOutcome, number>> = {};
   await guard.ensure(batch.signal);
-  for (const message of batch.messages) {
-    const messageStartedAt = clock();
-    metrics.eventsConsumed.inc({ topic: message.topic });
-    const outcome = await processMessage(context, message, batch.signal);
-    counts[outcome] = (counts[outcome] ?? 0) + 1;
-    metrics.processingSeconds.observe(
-      { topic: message.topic, outcome },
-      (clock() - messageStartedAt) / 1000,
-    );
-    logger.debug(
-      {
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset,
-        key: message.key,
-        outcome,
-      },
-      'event processed',
-    );
-  }
+  const processGroup = async (messages: readonly ConsumedMessage[]) => {
+    for (const message of messages) {
+      const outcome = await processOne(context, message, batch.signal);
+      counts[outcome] = (counts[outcome] ?? 0) + 1;
+    }
+  };
+  // Records of different images are independent, so their I/O overlaps. Records of one image
+  // share a key and stay in order.
+  await runConcurrently(groupByKey(batch.messages), context.settings.concurrency, processGroup);
 
   recordConsumerLag(metrics, batch);
   logger.info(
