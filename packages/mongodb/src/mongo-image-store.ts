@@ -90,9 +90,9 @@ export class MongoImageStore implements ImageStore {
 
   async #existingIndexNames(): Promise<Set<string>> {
     try {
-      const indexes = await this.#images.listIndexes<{ name: string }>().toArray();
+      const indexes = await this.#images.indexInformation();
 
-      return new Set(indexes.map((index) => index.name));
+      return new Set(Object.keys(indexes));
     } catch (error) {
       // A collection that does not exist yet has no indexes; MongoDB reports NamespaceNotFound.
       if (isNamespaceNotFound(error)) {
