@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { indexedChains } from '@strata/core';
 import type { ImageRecord, IndexedChain } from '@strata/core';
 import { officialImageEvents } from '@strata/datasets';
-import { connectMongo, isFerretDb } from '@strata/mongodb';
 import { createTestNames } from '@strata/testkit';
 import type { ServiceAddresses, TestNames } from '@strata/testkit';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -29,15 +28,6 @@ import {
 import { analyzedEvent, analyzedMessage, waitUntil } from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
-
-async function runsOnFerretDb(): Promise<boolean> {
-  const client = await connectMongo({ uri: inject('services').mongodbUri });
-  try {
-    return await isFerretDb(client);
-  } finally {
-    await client.close();
-  }
-}
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) {
@@ -87,61 +77,51 @@ function workerEnvironment(services: ServiceAddresses, names: TestNames, indexed
   };
 }
 
-const onFerretDb = await runsOnFerretDb();
-
 describe('ingestion worker under faults', () => {
-  // TODO: FerretDB 1.24.2 (the local MongoDB stand-in) drops the connection on a createIndexes
-  // command with two or more specs that all exist, so a restarted worker cannot start on it.
-  // Creating the image store's indexes one by one avoids that; until then this runs against
-  // real MongoDB only.
-  it.skipIf(onFerretDb)(
-    'loses nothing when killed mid-batch',
-    async () => {
-      const services = inject('services');
-      const names = createTestNames('killed mid-batch');
-      const ports = await connectTestPorts(services, names);
-      cleanups.push(() => ports.close());
-      const settings = testSettings(names);
-      const published = events();
-      await ports.bus.ensureTopics([settings.analyzedTopic, settings.indexedTopic]);
-      await ports.bus.publish(
-        settings.analyzedTopic,
-        published.map((event) => analyzedMessage(event)),
-      );
-      const env = workerEnvironment(services, names, settings.indexedTopic);
-      const output: string[] = [];
-      let child: ChildProcess = startWorkerProcess(env, output);
-      cleanups.push(() => killChild(child));
-      await waitUntil(async () => (await topicLength(ports, settings.indexedTopic)) >= 30);
-      await killChild(child, 'SIGKILL');
-      const announcedBeforeKill = await topicLength(ports, settings.indexedTopic);
-      child = startWorkerProcess(env, output);
-      await waitForCommitted(ports, settings.groupId, settings.analyzedTopic);
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [exitCode] = (await exited) as [number | null];
-      const digests = published.map((event) => event.image.digest);
-      const records = await ports.store.getMany(digests);
-      const found = await Promise.all(
-        records.map((record) => ports.index.lookup(indexedChains(record))),
-      );
-      const announced = await collect(ports, settings.indexedTopic, names.unique('collector'));
-      cleanups.push(() => announced.stop());
-      const total = await topicLength(ports, settings.indexedTopic);
-      await waitUntil(() => announced.messages.length >= total);
-      const announcedDigests = new Set(announced.messages.map((message) => message.key));
+  it('loses nothing when killed mid-batch', async () => {
+    const services = inject('services');
+    const names = createTestNames('killed mid-batch');
+    const ports = await connectTestPorts(services, names);
+    cleanups.push(() => ports.close());
+    const settings = testSettings(names);
+    const published = events();
+    await ports.bus.ensureTopics([settings.analyzedTopic, settings.indexedTopic]);
+    await ports.bus.publish(
+      settings.analyzedTopic,
+      published.map((event) => analyzedMessage(event)),
+    );
+    const env = workerEnvironment(services, names, settings.indexedTopic);
+    const output: string[] = [];
+    let child: ChildProcess = startWorkerProcess(env, output);
+    cleanups.push(() => killChild(child));
+    await waitUntil(async () => (await topicLength(ports, settings.indexedTopic)) >= 30);
+    await killChild(child, 'SIGKILL');
+    const announcedBeforeKill = await topicLength(ports, settings.indexedTopic);
+    child = startWorkerProcess(env, output);
+    await waitForCommitted(ports, settings.groupId, settings.analyzedTopic);
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [exitCode] = (await exited) as [number | null];
+    const digests = published.map((event) => event.image.digest);
+    const records = await ports.store.getMany(digests);
+    const found = await Promise.all(
+      records.map((record) => ports.index.lookup(indexedChains(record))),
+    );
+    const announced = await collect(ports, settings.indexedTopic, names.unique('collector'));
+    cleanups.push(() => announced.stop());
+    const total = await topicLength(ports, settings.indexedTopic);
+    await waitUntil(() => announced.messages.length >= total);
+    const announcedDigests = new Set(announced.messages.map((message) => message.key));
 
-      expect(announcedBeforeKill).toBeLessThan(published.length);
-      expect(records).toHaveLength(published.length);
-      expect(
-        found.every((lists) => lists.length > 0 && lists.every((list) => list.length > 0)),
-      ).toBe(true);
-      expect(digests.filter((digest) => !announcedDigests.has(digest))).toEqual([]);
-      expect(await topicLength(ports, `${settings.analyzedTopic}.dlq`)).toBe(0);
-      expect(exitCode, output.join('')).toBe(0);
-    },
-    180_000,
-  );
+    expect(announcedBeforeKill).toBeLessThan(published.length);
+    expect(records).toHaveLength(published.length);
+    expect(found.every((lists) => lists.length > 0 && lists.every((list) => list.length > 0))).toBe(
+      true,
+    );
+    expect(digests.filter((digest) => !announcedDigests.has(digest))).toEqual([]);
+    expect(await topicLength(ports, `${settings.analyzedTopic}.dlq`)).toBe(0);
+    expect(exitCode, output.join('')).toBe(0);
+  }, 180_000);
 
   it('rebuilds a Redis that restarted empty', async () => {
     const services = inject('services');
