@@ -76,12 +76,42 @@ async function handleBatch(
 }
 
 /**
+ * Creates the topics, rebuilds a chain index that lost its data, then joins the consumer group.
+ * Transient failures are retried until `signal` aborts.
+ */
+async function joinGroup(
+  context: Required<IngestionDependencies>,
+  guard: ChainIndexGuard,
+  signal: AbortSignal,
+): Promise<Subscription> {
+  const { bus, logger, metrics, settings } = context;
+  const analyzed = settings.analyzedTopic;
+  const topics = [analyzed, deadLetterTopic(analyzed), settings.indexedTopic];
+  const options = {
+    operation: 'start',
+    signal,
+    logger,
+    maxDelayMs: settings.retryMaxDelayMs,
+    onRetry: () => metrics.retries.inc({ operation: 'start' }),
+  };
+  await retry(() => bus.ensureTopics(topics), options);
+  await retry(() => guard.ensure(signal, true), options);
+
+  return bus.subscribe({
+    groupId: settings.groupId,
+    topics: [analyzed],
+    fromBeginning: settings.fromBeginning,
+    eachBatch: (batch) => handleBatch(context, guard, batch),
+  });
+}
+
+/**
  * Creates an ingestion worker over the given ports. The same code runs in the service process,
  * in the embedded mode on in-memory ports, and from the CLI.
  */
 export function createIngestionWorker(dependencies: IngestionDependencies): IngestionWorker {
   const context: Required<IngestionDependencies> = { clock: Date.now, ...dependencies };
-  const { bus, logger, settings } = context;
+  const { logger, settings } = context;
   const machine = new WorkerStateMachine();
   const startup = new AbortController();
   const guard = new ChainIndexGuard({ ...context, intervalMs: settings.indexCheckIntervalMs });
@@ -89,25 +119,7 @@ export function createIngestionWorker(dependencies: IngestionDependencies): Inge
   machine.onChange((state, previous) => logger.info({ state, previous }, 'worker state changed'));
 
   const connect = async () => {
-    const topics = [
-      settings.analyzedTopic,
-      deadLetterTopic(settings.analyzedTopic),
-      settings.indexedTopic,
-    ];
-    const options = {
-      operation: 'start',
-      signal: startup.signal,
-      logger,
-      maxDelayMs: settings.retryMaxDelayMs,
-    };
-    await retry(() => bus.ensureTopics(topics), options);
-    await retry(() => guard.ensure(startup.signal, true), options);
-    subscription = await bus.subscribe({
-      groupId: settings.groupId,
-      topics: [settings.analyzedTopic],
-      fromBeginning: settings.fromBeginning,
-      eachBatch: (batch) => handleBatch(context, guard, batch),
-    });
+    subscription = await joinGroup(context, guard, startup.signal);
     if (startup.signal.aborted) {
       await subscription.stop();
     }
