@@ -67,6 +67,37 @@ describe('KafkaEventBus', () => {
   });
 });
 
+describe('KafkaEventBus batches', () => {
+  it('carry the partition high watermark', async () => {
+    const { bus } = createBus({ numPartitions: 1 });
+    const topic = uniqueName('strata-watermark');
+    await bus.ensureTopics([topic]);
+    const messages = Array.from({ length: 5 }, (_, i) => ({
+      key: 'sha256:watermark',
+      value: Buffer.from(String(i)),
+      headers: {},
+    }));
+    await bus.publish(topic, messages);
+    const watermarks: (string | undefined)[] = [];
+    const recorder = new BatchRecorder();
+    const options = recorder.options(uniqueName('strata-watermark-group'), [topic], true);
+    const subscription = await bus.subscribe({
+      ...options,
+      eachBatch: async (batch) => {
+        watermarks.push(batch.highWatermark);
+        await options.eachBatch(batch);
+      },
+    });
+
+    await recorder.waitForMessages(5);
+    await subscription.stop();
+    await bus.close();
+
+    expect(watermarks.length).toBeGreaterThan(0);
+    expect(watermarks.at(-1)).toBe('5');
+  });
+});
+
 describe('KafkaGroupAdmin', () => {
   it('reports lag and resets a group to a time', async () => {
     const { kafka, bus } = createBus({ numPartitions: 1 });

@@ -101,7 +101,14 @@ export class KafkaSubscription implements Subscription {
       });
     }, this.#options.heartbeatIntervalMs);
     try {
-      await this.#options.subscribe.eachBatch({ topic, partition, messages, signal });
+      const highWatermark = batch.highWatermark;
+      await this.#options.subscribe.eachBatch({
+        topic,
+        partition,
+        messages,
+        signal,
+        highWatermark,
+      });
     } catch (error) {
       await this.#backOff(topic, partition, batch.firstOffset() ?? '', error);
       return;
