@@ -1,5 +1,6 @@
-import { analysisTimeKey } from '@strata/core';
+import { analysisTimeKey, StrataError } from '@strata/core';
 import type { ImageDescription, ImageRecord, PolicyFinding, Vulnerability } from '@strata/core';
+import { BSON } from 'mongodb';
 
 /**
  * One image as stored in MongoDB. Findings are stored as JSON text because scanners put keys with
@@ -26,6 +27,24 @@ export interface ImageDocument {
 interface AnnotationPair {
   key: string;
   value: string;
+}
+
+/** Largest BSON document MongoDB and FerretDB store: 16 MiB (`maxBsonObjectSize`). */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Throws a non-retryable `LIMIT_EXCEEDED` when a document is over `MAX_DOCUMENT_BYTES`. The server
+ * or the driver would reject it with an error that looks like any other failure, so every retry
+ * would fail the same way.
+ */
+export function checkDocumentSize(document: ImageDocument): void {
+  const bytes = BSON.calculateObjectSize(document);
+  if (bytes > MAX_DOCUMENT_BYTES) {
+    const message = `image ${document._id} needs a ${bytes}-byte document, over the MongoDB limit of ${MAX_DOCUMENT_BYTES} bytes, because its findings are too large to store`;
+    throw new StrataError('LIMIT_EXCEEDED', message, {
+      details: { imageDigest: document._id, bytes, maxBytes: MAX_DOCUMENT_BYTES },
+    });
+  }
 }
 
 export function toImageDocument(record: ImageRecord): ImageDocument {

@@ -8,7 +8,7 @@ import type {
   UpsertOutcome,
 } from '@strata/core';
 import type { Collection, Filter, MongoClient } from 'mongodb';
-import { fromImageDocument, toImageDocument } from './image-document.ts';
+import { checkDocumentSize, fromImageDocument, toImageDocument } from './image-document.ts';
 import type { ImageDocument } from './image-document.ts';
 import { ImageWriteLocks } from './image-write-locks.ts';
 import type { LockDocument } from './image-write-locks.ts';
@@ -106,11 +106,13 @@ export class MongoImageStore implements ImageStore {
    * Inserts the record, or replaces a stored record with an older analysis time. The insert and
    * the replace are each atomic on one document and conditional, so of two writers the newer
    * analysis wins whatever the interleaving. A failed replace is classified by reading the stored
-   * time, which never decreases while the document exists.
+   * time, which never decreases while the document exists. Throws `LIMIT_EXCEEDED` when the
+   * record is over the 16 MiB a document may have.
    */
   async upsert(record: ImageRecord): Promise<UpsertOutcome> {
     const document = toImageDocument(record);
     const details = { imageDigest: record.image.digest };
+    checkDocumentSize(document);
 
     return this.#exclusive('upsert', document._id, async () => {
       for (let attempt = 1; attempt <= MAX_UPSERT_ATTEMPTS; attempt += 1) {

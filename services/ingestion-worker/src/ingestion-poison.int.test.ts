@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readDeadLetter } from '@strata/runtime';
+import { createTestNames } from '@strata/testkit';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import {
+  collect,
+  connectTestPorts,
+  testSettings,
+  testWorker,
+  waitForCommitted,
+} from './test-real-ports.ts';
+import { analyzedEvent, analyzedMessage, waitUntil, withoutFindings } from './test-support.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await cleanup();
+  }
+});
+
+async function setup(label: string) {
+  const names = createTestNames(label);
+  const ports = await connectTestPorts(inject('services'), names);
+  cleanups.push(() => ports.close());
+  const settings = testSettings(names);
+  const { worker } = testWorker(ports, settings);
+  cleanups.push(() => worker.stop());
+  const deadLetters = await collect(ports, `${settings.analyzedTopic}.dlq`, names.unique('dlq'));
+  cleanups.push(() => deadLetters.stop());
+
+  return { names, ports, settings, worker, deadLetters };
+}
+
+/**
+ * Findings whose stored form is larger than the 16 MiB a MongoDB document may have, while each
+ * field stays within the event limits.
+ */
+function oversizedFindings() {
+  const path = `/usr/lib/${'x'.repeat(10_000)}`;
+  const vulnerabilities = Array.from({ length: 2_000 }, (_, n) => ({
+    id: `CVE-2024-${n}`,
+    severity: 'Low',
+    package: { name: `package-${n}`, version: '1.0', type: 'deb', path },
+  }));
+
+  return { vulnerabilities, policyFindings: [] };
+}
+
+describe('ingestion worker on poison input', () => {
+  it('dead-letters an analysis too large to store', async () => {
+    const { ports, settings, worker, deadLetters } = await setup('oversized analysis');
+    const body = Buffer.from(JSON.stringify(oversizedFindings()));
+    await ports.objects.put('docs/oversized.json', body, 'application/json');
+    const { event } = withoutFindings(analyzedEvent('oversized', 2));
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const analysisRef = { uri: `s3://${settings.bucket}/docs/oversized.json`, sha256 };
+    const sentinel = analyzedEvent('after-oversized', 1);
+    await worker.start();
+    await ports.bus.publish(settings.analyzedTopic, [
+      analyzedMessage({ ...event, analysisRef }),
+      analyzedMessage(sentinel),
+    ]);
+    await waitUntil(() => deadLetters.messages.length > 0);
+    await waitForCommitted(ports, settings.groupId, settings.analyzedTopic);
+
+    expect(readDeadLetter(deadLetters.messages[0]!)?.reasonCode).toBe('LIMIT_EXCEEDED');
+    expect(await ports.store.get(event.image.digest)).toBeNull();
+    expect(await ports.store.get(sentinel.image.digest)).not.toBeNull();
+    expect(worker.state).toBe('running');
+  });
+});
