@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . infra/toolchain.sh
-pnpm install --frozen-lockfile --reporter=append-only >&2
+# The store lives in the cache so fresh clones reuse downloaded packages.
+pnpm install --frozen-lockfile --reporter=append-only \
+  --store-dir "$STRATA_CACHE_DIR/pnpm-store" --config.confirmModulesPurge=false >&2
 exec pnpm "$@"

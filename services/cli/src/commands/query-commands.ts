@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 
 import type { CliServices } from '../cli-services.ts';
 import { outputOption, type OutputMode } from '../output/output-mode.ts';
-import { renderAncestry, treePrefix } from '../output/render-ancestry.ts';
+import { renderAncestry } from '../output/render-ancestry.ts';
+import { renderTree } from '../output/render-tree.ts';
 import { renderComparison } from '../output/render-comparison.ts';
 import { GRAPH_FORMATS, renderGraph, type GraphFormat } from '../output/render-graph.ts';
 import { imageLabel } from '../output/image-label.ts';
@@ -65,21 +66,17 @@ export function ancestorsCommand(services: CliServices): Command {
 }
 
 function renderDescendants(root: ImageRecord, descendants: readonly Descendant[]): string {
-  const lines: string[] = [];
-  const children = new Map<string, Descendant[]>();
+  const children = new Map<string, ImageRecord[]>();
   for (const descendant of descendants) {
     const siblings = children.get(descendant.parent) ?? [];
-    siblings.push(descendant);
+    siblings.push(descendant.record);
     children.set(descendant.parent, siblings);
   }
 
-  const visit = (digest: string, tags: readonly string[], depth: number) => {
-    lines.push(`${treePrefix(depth)}${imageLabel(digest, tags)}`);
-    for (const child of children.get(digest) ?? []) {
-      visit(child.record.image.digest, child.record.image.tags, depth + 1);
-    }
-  };
-  visit(root.image.digest, root.image.tags, 0);
+  const lines = renderTree([root], {
+    children: (record) => children.get(record.image.digest) ?? [],
+    label: (record) => imageLabel(record.image.digest, record.image.tags),
+  });
   if (descendants.length === 0) lines.push('  no descendants stored');
 
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 import type { AncestryEvent } from '@strata/core';
 
 import { imageLabel } from '../output/image-label.ts';
-import { treePrefix } from '../output/render-ancestry.ts';
+import { renderTree } from '../output/render-tree.ts';
 
 /**
  * Renders the ancestry results of many images as a forest: each image under its parent, roots
@@ -22,19 +22,18 @@ export function renderForest(results: readonly AncestryEvent[]): string {
 
   const byTag = (a: AncestryEvent, b: AncestryEvent) =>
     (a.image.tags[0] ?? a.image.digest).localeCompare(b.image.tags[0] ?? b.image.digest);
-  const lines: string[] = [];
-  const visit = (result: AncestryEvent, depth: number) => {
+  const label = (result: AncestryEvent) => {
     const layers = result.ancestors[0]?.matchedLayers;
     const plural = layers === 1 ? 'layer' : 'layers';
     const matched = layers === undefined ? '' : `  (${layers} ${plural} shared with parent)`;
     const aliases = result.aliases.length > 0 ? `  aliases: ${result.aliases.length}` : '';
-    lines.push(
-      `${treePrefix(depth)}${imageLabel(result.image.digest, result.image.tags)}${matched}${aliases}`,
-    );
-    for (const child of (children.get(result.image.digest) ?? []).sort(byTag))
-      visit(child, depth + 1);
+
+    return `${imageLabel(result.image.digest, result.image.tags)}${matched}${aliases}`;
   };
-  for (const root of roots.sort(byTag)) visit(root, 0);
+  const lines = renderTree(roots.sort(byTag), {
+    children: (result) => (children.get(result.image.digest) ?? []).sort(byTag),
+    label,
+  });
 
   return `${lines.join('\n')}\n`;
 }
