@@ -38,6 +38,8 @@ export class E2eDeployment {
   /** Consumer group of the test's own reader of the result topics. */
   readonly readerGroup: string;
   readonly addresses: Record<string, string>;
+  /** S3 bucket both workers use. */
+  readonly bucket: string;
   readonly #env: Record<string, string>;
   readonly #groups: Record<WorkerName, string>;
   readonly workers = new Map<WorkerName, WorkerProcess>();
@@ -45,6 +47,7 @@ export class E2eDeployment {
   constructor(label: string, settings: Record<string, string> = {}) {
     const names = createTestNames(label);
     this.addresses = serviceAddresses();
+    this.bucket = names.bucket;
     this.topics = Object.fromEntries(
       Object.entries(EVENT_TYPES).map(([name, { topic }]) => [name, `${names.topic}.${topic}`]),
     ) as DeploymentTopics;

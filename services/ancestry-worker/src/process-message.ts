@@ -23,13 +23,21 @@ export function topicHandlers(context: AncestryContext): Map<string, Handler> {
   ]);
 }
 
+/** Codes that blame the consumed record itself. Only these send it to the dead-letter topic. */
+const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'INVALID_EVENT',
+  'UNSUPPORTED_SCHEMA_VERSION',
+  'LIMIT_EXCEEDED',
+]);
+
 /**
- * Input errors are StrataErrors marked non-retryable. Any other error of a store or client is
- * taken as transient, because adapters wrap the failures they know, and giving up on an unknown
- * one would dead-letter a good event during an outage.
+ * Any other failure is retried, whether or not the adapter marked it retryable. A missing
+ * bucket, a denied permission or an unknown server error would otherwise dead-letter every good
+ * event, and its results with it, until an operator fixes the cause. Retrying stalls the
+ * partition instead, with a warning per attempt.
  */
 function isTransient(error: unknown): boolean {
-  return error instanceof StrataError ? error.retryable : true;
+  return !(error instanceof StrataError && INPUT_ERROR_CODES.has(error.code));
 }
 
 function retryOptions(
