@@ -10,11 +10,12 @@ export function hintedBaseDigest(record: ImageRecord): Digest | undefined {
 }
 
 /**
- * Checks the base annotations of an image against the ancestors found from its layers. A hinted
- * digest is `confirmed` when it is one of the ancestors or the index digest of one, because an
- * index digest stands for its platform images. A stored hinted digest that is no ancestor is
- * `contradicted`. A hinted name is `confirmed` when an ancestor carries that tag. Anything else
- * is `unknown`. Returns undefined when there is no annotation.
+ * Checks the base annotations of an image against the ancestors found from its layers. A stored
+ * hinted digest is `confirmed` when it is one of the ancestors and `contradicted` otherwise. A
+ * hinted digest that is not stored is `confirmed` when it is the index digest of an ancestor,
+ * because an index digest stands for its platform images. A hinted name is `confirmed` when an
+ * ancestor carries that tag. Anything else is `unknown`. Returns undefined when there is no
+ * annotation.
  */
 export function checkBaseHint(
   record: ImageRecord,
@@ -30,15 +31,17 @@ export function checkBaseHint(
   const hint: BaseHint = { status: 'unknown' };
   if (name !== undefined) hint.name = name;
   if (digest !== undefined) hint.digest = digest;
-  if (digest !== undefined && ancestors.some((ancestor) => ancestor.indexDigest === digest)) {
-    hint.status = 'confirmed';
+  // A stored image is a platform image, never an index, so an ancestor that names it as its
+  // index digest cannot confirm it. The stored image's own place among the ancestors decides.
+  if (digest !== undefined && hintedRecord !== undefined) {
+    const isAncestor = ancestors.some((ancestor) => ancestor.digest === digest);
+    hint.status = isAncestor ? 'confirmed' : 'contradicted';
 
     return hint;
   }
 
-  if (digest !== undefined && hintedRecord !== undefined) {
-    const isAncestor = ancestors.some((ancestor) => ancestor.digest === digest);
-    hint.status = isAncestor ? 'confirmed' : 'contradicted';
+  if (digest !== undefined && ancestors.some((ancestor) => ancestor.indexDigest === digest)) {
+    hint.status = 'confirmed';
 
     return hint;
   }

@@ -200,6 +200,20 @@ describe('deriveAncestry base hints', () => {
     expect(base).toBeNull();
   });
 
+  it('contradicts a stored hinted image named as an index', async () => {
+    const other = testRecord('other', [C]);
+    const parent = testRecord('parent', [A]);
+    parent.image.indexDigest = other.image.digest;
+    const annotations = { [BASE_DIGEST_ANNOTATION]: other.image.digest };
+    const child = testRecord('child', [A, B], { annotations });
+    const { index, load } = await setUp([other, parent, child]);
+
+    const { baseHint, base } = await deriveAncestry(child, index, load);
+
+    expect(baseHint?.status).toBe('contradicted');
+    expect(base?.digest).toBe(parent.image.digest);
+  });
+
   it('reports an unstored hinted image as unknown', async () => {
     const annotations = {
       [BASE_DIGEST_ANNOTATION]: testRecord('absent', [A]).image.digest,
