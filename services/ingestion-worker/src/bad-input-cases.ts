@@ -128,6 +128,11 @@ function imageCases(): BadInputCase[] {
     simple('upper-case digest', withImage('upper', { digest: upper }), invalid),
     simple('path-like digest', withImage('path', { digest: 'sha256:../../etc/passwd' }), invalid),
     simple('sha1 digest', withImage('sha1', { digest: `sha1:${'a'.repeat(40)}` }), invalid),
+    simple(
+      'indexDigest equal to digest',
+      withImage('self-index', { indexDigest: digestOf('self-index') }),
+      invalid,
+    ),
     simple('missing layers', withImage('no-layers', { layers: undefined }), invalid),
     simple('empty layer list', withImage('empty-layers', { layers: [] }), invalid),
     simple('too many layers', withImage('many-layers', { layers: manyLayers }), overLimit),

@@ -39,7 +39,11 @@ export const imageDescriptionSchema = z
       .optional(),
     layerDigestSource: z.enum(['manifest', 'diffId']).optional(),
   })
-  .loose();
+  .loose()
+  .refine((image) => image.indexDigest === undefined || image.indexDigest !== image.digest, {
+    message: 'must differ from image.digest, because an image index is not a platform image',
+    path: ['indexDigest'],
+  });
 
 export const vulnerabilityPackageSchema = z
   .object({
