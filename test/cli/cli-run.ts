@@ -1,5 +1,4 @@
-import { buildProgram, type CliServices, type CommandIo } from '@strata/cli';
-import { CommanderError } from 'commander';
+import { runProgram, type CliServices, type CommandIo } from '@strata/cli';
 
 /** Output and exit code of one `strata` run in this process. */
 export interface CliRun {
@@ -12,8 +11,8 @@ export interface CliRun {
 export type ServiceOverrides = Partial<Omit<CliServices, 'io'>>;
 
 /**
- * Runs `strata ARGS` in this process with captured streams and the given services, the way
- * `main.ts` runs it, and returns what it printed and its exit code.
+ * Runs `strata ARGS` in this process with captured streams and the given services, as
+ * `main.ts` does, and returns what it printed and its exit code.
  */
 export async function runCli(
   base: Omit<CliServices, 'io'>,
@@ -35,12 +34,7 @@ export async function runCli(
       exitCode = code;
     },
   };
-  try {
-    await buildProgram(io, { ...base, ...overrides, io }).parseAsync(['node', 'strata', ...args]);
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    exitCode = error.exitCode === 0 ? 0 : 2;
-  }
+  await runProgram(io, ['node', 'strata', ...args], { ...base, ...overrides, io });
 
   return { stdout, stderr, exitCode };
 }

@@ -17,12 +17,3 @@ export interface CommandIo {
   /** Sets the exit code the process ends with. */
   setExitCode(code: number): void;
 }
-
-/** Exit codes of the `strata` command, listed in docs/errors.md. */
-export const EXIT_CODES = {
-  ok: 0,
-  /** A usage error, an unreadable input, or an unexpected failure. */
-  failure: 1,
-  /** `process`: one or more input lines were rejected; the others were processed. */
-  rejectedLines: 2,
-} as const;

@@ -1,16 +1,13 @@
 import { StrataError } from '@strata/core';
 
-/**
- * Exit codes of the subcommands around the workers, listed in docs/cli.md. `process` keeps its
- * own code 2 for rejected lines (see `EXIT_CODES`).
- */
+/** Exit codes of every `strata` subcommand, listed in docs/cli.md. */
 export const EXIT_STATUS = {
   ok: 0,
-  /** The command failed: invalid input as a whole, or an unexpected error. */
+  /** The command failed: every input was rejected, or an unexpected error. */
   failure: 1,
-  /** Invalid options or arguments. */
+  /** An unknown option, a missing argument, or an invalid option value or variable. */
   usage: 2,
-  /** Some inputs were rejected; the others were processed. */
+  /** Some input lines or events were rejected or dead-lettered; the others were processed. */
   partial: 3,
   /** A service (Kafka, MongoDB, Redis, S3 or a registry) could not be reached. */
   unavailable: 4,
@@ -28,4 +25,15 @@ export function exitStatusOf(error: unknown): number {
   if (error.code === 'INVALID_CONFIG') return EXIT_STATUS.usage;
 
   return EXIT_STATUS.failure;
+}
+
+/**
+ * Returns the exit code of a command that handles inputs one by one: `ok` when none was
+ * rejected, `partial` when some were rejected and others processed, `failure` when none was
+ * processed.
+ */
+export function inputsExitStatus(rejected: number, processed: number): number {
+  if (rejected === 0) return EXIT_STATUS.ok;
+
+  return processed > 0 ? EXIT_STATUS.partial : EXIT_STATUS.failure;
 }

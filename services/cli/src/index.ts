@@ -5,3 +5,4 @@ export * from './cli-services.ts';
 export * from './exit-status.ts';
 export * from './ports/connect-services.ts';
 export * from './ports/port-set.ts';
+export * from './run-program.ts';

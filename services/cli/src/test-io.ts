@@ -1,8 +1,9 @@
-import { EXIT_CODES, type CommandIo } from './command-io.ts';
+import type { CommandIo } from './command-io.ts';
+import { EXIT_STATUS } from './exit-status.ts';
 
 /** An in-memory `CommandIo` whose inputs are given by path and whose output is captured. */
 export function testIo(inputs: Record<string, string>) {
-  const output = { stdout: '', stderr: '', exitCode: EXIT_CODES.ok as number };
+  const output = { stdout: '', stderr: '', exitCode: EXIT_STATUS.ok as number };
   const read = (path: string) => {
     const text = inputs[path];
     if (text === undefined) throw new Error(`no test input ${path}`);

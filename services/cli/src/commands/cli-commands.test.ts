@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliServices } from '../cli-services.ts';
 import type { CommandIo } from '../command-io.ts';
 import { lazyPortSet } from '../ports/port-set.ts';
-import { buildProgram } from '../program.ts';
+import { runProgram } from '../run-program.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'strata-cli-'));
 const logger = createLogger({ service: 'cli-unit', level: 'silent' });
@@ -60,7 +60,7 @@ async function run(args: readonly string[]) {
     stderrIsTty: false,
     onInterrupt: () => () => undefined,
   };
-  await buildProgram(io, services).parseAsync(['node', 'strata', ...args]);
+  await runProgram(io, ['node', 'strata', ...args], services);
 
   return { stdout, stderr, exitCode };
 }
@@ -111,6 +111,22 @@ describe('strata publish', () => {
     expect(result.exitCode).toBe(0);
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(/^analyses\/sha256\/[0-9a-f]{64}\/[0-9a-f]{64}\.json$/);
+  });
+
+  it('rejects an invalid --digest with exit 2', async () => {
+    const file = join(directory, 'report.json');
+    writeFileSync(file, '{}');
+    const result = await run(['publish', '--from', 'trivy', '--digest', 'sha256:1', file]);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--digest: invalid digest');
+  });
+
+  it('rejects an unknown option with exit 2', async () => {
+    const result = await run(['publish', '--no-such-option', 'events.ndjson']);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--no-such-option');
   });
 
   it('exits 1 when every input is rejected', async () => {

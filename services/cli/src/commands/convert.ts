@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 
 import {
-  parseDigest,
   REPORT_CONVERTERS,
   REPORT_FORMATS,
   type ConvertOptions,
@@ -10,6 +9,7 @@ import {
 import { parseReportJson } from '@strata/core';
 
 import type { CommandIo } from '../command-io.ts';
+import { parseDigestOption } from './option-parsers.ts';
 
 interface ConvertFlags {
   from: ReportFormat;
@@ -44,11 +44,11 @@ export function convertCommand(io: CommandIo): Command {
 
 function convertOptions(flags: ConvertFlags): ConvertOptions {
   const options: ConvertOptions = {};
-  if (flags.digest !== undefined) options.digest = parseDigest(flags.digest, '--digest');
+  if (flags.digest !== undefined) options.digest = parseDigestOption(flags.digest, '--digest');
   if (flags.layerDigests !== undefined) {
     options.layerDigests = flags.layerDigests
       .split(',')
-      .map((digest, position) => parseDigest(digest.trim(), `--layer-digests[${position}]`));
+      .map((digest, position) => parseDigestOption(digest.trim(), `--layer-digests[${position}]`));
   }
 
   if (flags.analyzedAt !== undefined) options.analyzedAt = flags.analyzedAt;

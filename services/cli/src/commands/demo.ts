@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import type { CliServices } from '../cli-services.ts';
 import { demoInputs } from '../demo/demo-inputs.ts';
 import { renderForest } from '../demo/render-forest.ts';
-import { EXIT_STATUS } from '../exit-status.ts';
+import { EXIT_STATUS, inputsExitStatus } from '../exit-status.ts';
 import { outputOption, type OutputMode } from '../output/output-mode.ts';
 import { renderComparison } from '../output/render-comparison.ts';
 import { runCommand } from '../run-command.ts';
@@ -72,7 +72,7 @@ export function demoCommand(services: CliServices): Command {
           io.stdout.write(`rejected ${letter.key ?? ''}: ${letter.reason}\n`);
         io.stdout.write(`\n${outcome.messages.length} results in ${elapsedMs} ms.\n`);
 
-        return outcome.deadLetters.length > 0 ? EXIT_STATUS.partial : EXIT_STATUS.ok;
+        return inputsExitStatus(outcome.deadLetters.length, outcome.messages.length);
       }),
     );
 }

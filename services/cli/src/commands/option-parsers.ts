@@ -1,5 +1,7 @@
-import { EVENT_TYPES } from '@strata/core';
+import { describeValue, EVENT_TYPES, isDigest, type Digest } from '@strata/core';
 import { InvalidArgumentError } from 'commander';
+
+import { usageError } from '../run-command.ts';
 
 /** Parses `true`/`false` (also `1`/`0`, `yes`/`no`) for options such as `--tls-verify=false`. */
 export function parseFlagBoolean(value: string): boolean {
@@ -26,6 +28,18 @@ export function parseTime(value: string): number {
   if (Number.isNaN(parsed)) throw new InvalidArgumentError('expected an ISO 8601 time');
 
   return parsed;
+}
+
+/**
+ * Parses a digest given in `option`, such as `--digest` or `--image[0]`. Raises
+ * `INVALID_CONFIG`, a usage error, when it is not `sha256:` and 64 lowercase hex digits.
+ */
+export function parseDigestOption(value: string, option: string): Digest {
+  if (isDigest(value)) return value;
+
+  throw usageError(
+    `${option}: invalid digest ${describeValue(value)}, expected sha256: and 64 lowercase hex digits`,
+  );
 }
 
 /** Returns the `image.analyzed` topic: `ANALYZED_TOPIC` when set, as for the ingestion worker. */

@@ -3,7 +3,7 @@ import type { AnalyzedEvent } from '@strata/core';
 import { officialImageEvents, scannerOutput } from '@strata/datasets';
 import { describe, expect, it } from 'vitest';
 
-import { EXIT_CODES } from '../command-io.ts';
+import { EXIT_STATUS } from '../exit-status.ts';
 import { buildProgram } from '../program.ts';
 import { testIo } from '../test-io.ts';
 
@@ -53,7 +53,7 @@ describe('strata process through the workers', () => {
     const expected = await processAnalyses(events);
     const { records, exitCode } = await processOutput([...events].reverse());
 
-    expect(exitCode).toBe(EXIT_CODES.ok);
+    expect(exitCode).toBe(EXIT_STATUS.ok);
     expect(withoutVersion(records)).toEqual(withoutVersion(expected.messages as OutputRecord[]));
   });
 });

@@ -1,13 +1,13 @@
 import { officialImageEvents } from '@strata/datasets';
 import { describe, expect, it } from 'vitest';
 
-import { EXIT_CODES } from '../command-io.ts';
-import { buildProgram } from '../program.ts';
+import { EXIT_STATUS } from '../exit-status.ts';
+import { runProgram } from '../run-program.ts';
 import { testIo } from '../test-io.ts';
 
 async function run(args: string[], inputs: Record<string, string>) {
   const { io, output } = testIo(inputs);
-  await buildProgram(io).parseAsync(['node', 'strata', ...args]);
+  await runProgram(io, ['node', 'strata', ...args]);
 
   return output;
 }
@@ -26,10 +26,32 @@ describe('strata process', () => {
       .filter((record) => record.topic === 'image.ancestry')
       .map((record) => record.key);
 
-    expect(output.exitCode).toBe(EXIT_CODES.ok);
+    expect(output.exitCode).toBe(EXIT_STATUS.ok);
     expect(output.stderr).toBe('');
     expect(ancestryKeys).toEqual(events.map((event) => event.image.digest).sort());
     expect(records.map((record) => record.key)).toEqual(records.map((record) => record.key).sort());
+  });
+
+  it('exits with failure when every line is rejected', async () => {
+    const output = await run(['process', 'a'], { a: '{"schemaVersion": 1\nnot json\n' });
+
+    expect(output.exitCode).toBe(EXIT_STATUS.failure);
+    expect(output.stdout).toBe('');
+    expect(output.stderr).toMatch(/^line 2: rejected: invalid JSON/m);
+  });
+
+  it('exits with usage for an unknown option', async () => {
+    const output = await run(['process', '--no-such-option', 'a'], { a: ndjson });
+
+    expect(output.exitCode).toBe(EXIT_STATUS.usage);
+    expect(output.stderr).toContain('--no-such-option');
+  });
+
+  it('exits with usage without the file argument', async () => {
+    const output = await run(['process'], {});
+
+    expect(output.exitCode).toBe(EXIT_STATUS.usage);
+    expect(output.stderr).toContain('file');
   });
 
   it('reports bad lines and processes the rest', async () => {
@@ -38,7 +60,7 @@ describe('strata process', () => {
     const output = await run(['process', '-'], { '-': `${lines.join('\r\n')}\r\n` });
     const records = output.stdout.trim().split('\n');
 
-    expect(output.exitCode).toBe(EXIT_CODES.rejectedLines);
+    expect(output.exitCode).toBe(EXIT_STATUS.partial);
     expect(output.stderr).toMatch(/^line 3: rejected: invalid JSON/m);
     expect(output.stderr).toMatch(/^line 4: rejected: .*analyzedAt.*"soon"/m);
     expect(records.filter((line) => line.includes('"image.ancestry"'))).toHaveLength(events.length);
@@ -48,7 +70,7 @@ describe('strata process', () => {
     const output = await run(['process', 'a'], { a: `\uFEFF${ndjson}\n` });
 
     expect(output.stderr).toBe('');
-    expect(output.exitCode).toBe(EXIT_CODES.ok);
+    expect(output.exitCode).toBe(EXIT_STATUS.ok);
   });
 
   it('rejects a line that is not UTF-8', async () => {
@@ -60,10 +82,10 @@ describe('strata process', () => {
       yield await Promise.resolve(bad);
       yield Buffer.from(rest.join('\n'));
     };
-    await buildProgram(io).parseAsync(['node', 'strata', 'process', 'a']);
+    await runProgram(io, ['node', 'strata', 'process', 'a']);
     const keys = output.stdout.split('\n').filter((line) => line.includes('"image.ancestry"'));
 
-    expect(output.exitCode).toBe(EXIT_CODES.rejectedLines);
+    expect(output.exitCode).toBe(EXIT_STATUS.partial);
     expect(output.stderr).toMatch(/^line 1: rejected: invalid UTF-8 at byte \d+ \(0xff\)$/m);
     expect(keys).toHaveLength(events.length - 1);
   });

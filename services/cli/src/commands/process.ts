@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import { analyzedEventSchema, parseWith, StrataError, type AnalyzedEvent } from '@strata/core';
 import { runEmbedded } from '@strata/embedded';
 
-import { EXIT_CODES, type CommandIo } from '../command-io.ts';
+import type { CommandIo } from '../command-io.ts';
+import { inputsExitStatus } from '../exit-status.ts';
 import { readLinesOrErrors, type NumberedLine, type RejectedLine } from '../read-lines.ts';
 
 /**
@@ -37,7 +38,7 @@ export function processCommand(io: CommandIo): Command {
       }
 
       const failed = rejected + outcome.deadLetters.length;
-      io.setExitCode(failed > 0 ? EXIT_CODES.rejectedLines : EXIT_CODES.ok);
+      io.setExitCode(inputsExitStatus(failed, outcome.messages.length));
     });
 }
 

@@ -15,7 +15,8 @@ import {
 import { convertOptions, readReport, type ReportFlags } from '../publish/read-reports.ts';
 import { describeUnavailable } from '../ports/describe-unavailable.ts';
 import { topicFromEnv } from './option-parsers.ts';
-import { EXIT_STATUS, runCommand, usageError, type CommandScope } from '../run-command.ts';
+import { inputsExitStatus } from '../exit-status.ts';
+import { runCommand, usageError, type CommandScope } from '../run-command.ts';
 import { collect, parseCount, parseFlagBoolean } from './option-parsers.ts';
 
 const IMAGE_SOURCES = ['registry', 'oci-layout', 'docker-save'] as const;
@@ -164,9 +165,8 @@ export function publishCommand(services: CliServices): Command {
         const batch = await readInputs(scope, inputs, flags);
         if (flags.dryRun !== true && batch.events.length > 0) await send(scope, batch, flags);
         report(scope, batch, flags);
-        if (batch.rejected.length === 0) return EXIT_STATUS.ok;
 
-        return batch.events.length > 0 ? EXIT_STATUS.partial : EXIT_STATUS.failure;
+        return inputsExitStatus(batch.rejected.length, batch.events.length);
       }),
     );
 }

@@ -1,4 +1,4 @@
-import { parseDigest, type BusMessage } from '@strata/core';
+import type { BusMessage } from '@strata/core';
 import { Command, Option } from 'commander';
 
 import type { CliServices } from '../cli-services.ts';
@@ -16,7 +16,7 @@ import {
 import { archiveItems, storeItems, type ReplayItem } from '../replay/replay-items.ts';
 import { topicFromEnv } from './option-parsers.ts';
 import { EXIT_STATUS, runCommand, usageError, type CommandScope } from '../run-command.ts';
-import { collect, parseCount, parseTime } from './option-parsers.ts';
+import { collect, parseCount, parseDigestOption, parseTime } from './option-parsers.ts';
 
 interface ReplayFlags {
   source: 'mongodb' | 's3';
@@ -41,7 +41,7 @@ function selectionOf(flags: ReplayFlags): ReplaySelection {
   if (flags.until !== undefined) selection.until = new Date(flags.until).toISOString();
   if (flags.image !== undefined) {
     selection.images = flags.image.map((digest, position) =>
-      parseDigest(digest, `--image[${position}]`),
+      parseDigestOption(digest, `--image[${position}]`),
     );
   }
 

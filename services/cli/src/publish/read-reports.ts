@@ -1,5 +1,4 @@
 import {
-  parseDigest,
   parseReportJson,
   REPORT_CONVERTERS,
   type ConvertOptions,
@@ -7,6 +6,7 @@ import {
 } from '@strata/core';
 
 import type { CommandIo } from '../command-io.ts';
+import { parseDigestOption } from '../commands/option-parsers.ts';
 import { reasonOf, type PublishBatch } from './publish-batch.ts';
 
 /** Options for reports that lack facts about the image, as the converters take them. */
@@ -17,14 +17,17 @@ export interface ReportFlags {
   tag?: string[];
 }
 
-/** Builds the converter options from the command-line flags; raises for an invalid digest. */
+/**
+ * Builds the converter options from the command-line flags, raising a usage error for an
+ * invalid digest.
+ */
 export function convertOptions(flags: ReportFlags): ConvertOptions {
   const options: ConvertOptions = {};
-  if (flags.digest !== undefined) options.digest = parseDigest(flags.digest, '--digest');
+  if (flags.digest !== undefined) options.digest = parseDigestOption(flags.digest, '--digest');
   if (flags.layerDigests !== undefined) {
     options.layerDigests = flags.layerDigests
       .split(',')
-      .map((digest, position) => parseDigest(digest.trim(), `--layer-digests[${position}]`));
+      .map((digest, position) => parseDigestOption(digest.trim(), `--layer-digests[${position}]`));
   }
 
   if (flags.analyzedAt !== undefined) options.analyzedAt = flags.analyzedAt;
