@@ -1,9 +1,15 @@
 import type { BusMessage, EventBus, SubscribeOptions, Subscription } from '@strata/core';
 import { StrataError } from '@strata/core';
 import type { Admin, Kafka, Producer } from 'kafkajs';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { toStrataError } from './kafka-errors.ts';
 import { KafkaSubscription } from './kafka-subscription.ts';
+
+/** Attempts of `subscribe` on retriable failures, such as a topic the group's broker lacks yet. */
+const SUBSCRIBE_ATTEMPTS = 5;
+/** Delay before the second attempt of `subscribe`; later attempts wait longer, linearly. */
+const SUBSCRIBE_RETRY_DELAY_MS = 500;
 
 export interface KafkaEventBusOptions {
   kafka: Kafka;
@@ -66,7 +72,29 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
+  /**
+   * Joins the group and starts consuming. A topic created moments ago can still be unknown to the
+   * broker that serves the group's metadata, so retriable start failures are retried up to
+   * `SUBSCRIBE_ATTEMPTS` times before the error reaches the caller.
+   */
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#subscribeOnce(options);
+      } catch (error) {
+        if (attempt >= SUBSCRIBE_ATTEMPTS || !(error instanceof StrataError && error.retryable)) {
+          throw error;
+        }
+        this.#options.logger.warn(
+          { err: error, groupId: options.groupId, attempt },
+          'subscribe failed, retrying',
+        );
+        await delay(SUBSCRIBE_RETRY_DELAY_MS * attempt);
+      }
+    }
+  }
+
+  async #subscribeOnce(options: SubscribeOptions): Promise<Subscription> {
     const settings = this.#options;
     const logger = settings.logger.child({ groupId: options.groupId });
     const consumer = settings.kafka.consumer({
