@@ -1,6 +1,13 @@
-import type { ConsumedMessage } from '@strata/core';
+import { createHash } from 'node:crypto';
+
+import type { ConsumedMessage, ObjectStore } from '@strata/core';
 import { describe, expect, it } from 'vitest';
-import { createDeadLetter, deadLetterTopic, readDeadLetter } from './dead-letter.ts';
+import {
+  createDeadLetter,
+  deadLetterTopic,
+  offloadLargeDeadLetter,
+  readDeadLetter,
+} from './dead-letter.ts';
 
 const consumed: ConsumedMessage = {
   topic: 'image.analyzed',
@@ -64,5 +71,60 @@ describe('readDeadLetter', () => {
 describe('deadLetterTopic', () => {
   it('appends .dlq', () => {
     expect(deadLetterTopic('image.analyzed')).toBe('image.analyzed.dlq');
+  });
+});
+
+/** An object store over a Map, enough to see what was written. */
+function mapObjectStore(): ObjectStore & { objects: Map<string, Uint8Array> } {
+  const objects = new Map<string, Uint8Array>();
+
+  return {
+    objects,
+    put: (key, body) => Promise.resolve(void objects.set(key, body)),
+    get: (key) => Promise.resolve(objects.get(key) ?? null),
+    delete: (key) => Promise.resolve(void objects.delete(key)),
+    list: async function* () {},
+    close: () => Promise.resolve(),
+  };
+}
+
+describe('offloadLargeDeadLetter', () => {
+  const reason = { code: 'INVALID_EVENT', message: 'not JSON' };
+  const options = (objects: ObjectStore) => ({
+    objects,
+    bucket: 'strata',
+    prefix: 'dead-letters/',
+    maxInlineBytes: 1024,
+  });
+
+  it('keeps a small dead letter as it is', async () => {
+    const objects = mapObjectStore();
+    const letter = createDeadLetter(consumed, reason, new Date(0));
+
+    const result = await offloadLargeDeadLetter(letter, consumed, options(objects));
+
+    expect(result).toBe(letter);
+    expect(objects.objects.size).toBe(0);
+  });
+
+  it('moves a large value to the object store', async () => {
+    const objects = mapObjectStore();
+    const value = Buffer.alloc(4096, 0xab);
+    const large = { ...consumed, value };
+    const letter = createDeadLetter(large, reason, new Date(0));
+
+    const result = await offloadLargeDeadLetter(letter, large, options(objects));
+
+    const key = 'dead-letters/image.analyzed/3/1207';
+    expect(result.value).toBeNull();
+    expect(Buffer.from(objects.objects.get(key) ?? []).equals(value)).toBe(true);
+    const info = readDeadLetter(result);
+    expect(info?.offloadedValue).toEqual({
+      uri: `s3://strata/${key}`,
+      sha256: createHash('sha256').update(value).digest('hex'),
+      bytes: 4096,
+    });
+    expect(info?.originalHeaders).toEqual(consumed.headers);
+    expect(info?.reasonCode).toBe('INVALID_EVENT');
   });
 });

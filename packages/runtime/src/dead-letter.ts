@@ -1,4 +1,6 @@
-import type { BusMessage, ConsumedMessage } from '@strata/core';
+import { createHash } from 'node:crypto';
+
+import type { BusMessage, ConsumedMessage, ObjectStore } from '@strata/core';
 
 /** Name of the dead-letter topic of `topic`. */
 export function deadLetterTopic(topic: string): string {
@@ -61,15 +63,19 @@ export interface DeadLetterInfo {
   deadLetteredAt: string;
   /** The original record's headers, without the dead-letter ones. */
   originalHeaders: Record<string, string>;
+  /** Where the original value is, when it was too large to publish with the dead letter. */
+  offloadedValue?: { uri: string; sha256: string; bytes: number };
 }
 
 /** Reads the dead-letter headers of a record; returns null when it is not a dead letter. */
 export function readDeadLetter(message: BusMessage): DeadLetterInfo | null {
   const headers = message.headers;
-  const names = Object.values(DEAD_LETTER_HEADERS) as string[];
-  if (names.some((name) => headers[name] === undefined)) {
+  const required = Object.values(DEAD_LETTER_HEADERS) as string[];
+  if (required.some((name) => headers[name] === undefined)) {
     return null;
   }
+
+  const names = [...required, ...Object.values(DEAD_LETTER_VALUE_HEADERS)];
 
   const originalHeaders = Object.fromEntries(
     Object.entries(headers).filter(([name]) => !names.includes(name)),
@@ -83,5 +89,76 @@ export function readDeadLetter(message: BusMessage): DeadLetterInfo | null {
     reasonMessage: headers[DEAD_LETTER_HEADERS.reasonMessage] ?? '',
     deadLetteredAt: headers[DEAD_LETTER_HEADERS.deadLetteredAt] ?? '',
     originalHeaders,
+    ...offloadedValue(headers),
+  };
+}
+
+function offloadedValue(headers: Record<string, string>): Pick<DeadLetterInfo, 'offloadedValue'> {
+  const uri = headers[DEAD_LETTER_VALUE_HEADERS.uri];
+  if (uri === undefined) {
+    return {};
+  }
+
+  const sha256 = headers[DEAD_LETTER_VALUE_HEADERS.sha256] ?? '';
+  const bytes = Number(headers[DEAD_LETTER_VALUE_HEADERS.bytes]);
+
+  return { offloadedValue: { uri, sha256, bytes } };
+}
+
+/** Headers of a dead letter whose original value was moved to the object store. */
+export const DEAD_LETTER_VALUE_HEADERS = {
+  uri: 'strata-dlq-value-uri',
+  sha256: 'strata-dlq-value-sha256',
+  bytes: 'strata-dlq-value-bytes',
+} as const;
+
+export interface OffloadOptions {
+  objects: ObjectStore;
+  /** Bucket `objects` writes to; only used to build the `s3://` URI of the header. */
+  bucket: string;
+  /** Key prefix of offloaded values. */
+  prefix: string;
+  /** Largest dead letter, key, value and headers counted, that is published as it is. */
+  maxInlineBytes: number;
+}
+
+/** Size of a record as the broker counts it, approximately: key, value and header bytes. */
+export function recordBytes(message: BusMessage): number {
+  let bytes =
+    (message.key === null ? 0 : Buffer.byteLength(message.key)) + (message.value?.length ?? 0);
+  for (const [name, value] of Object.entries(message.headers)) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+  }
+
+  return bytes;
+}
+
+/**
+ * Moves the value of a dead letter that would exceed `maxInlineBytes` to the object store, so the
+ * dead letter fits under the broker's message size limit and the original bytes are still kept.
+ * The dead letter then has no value and names the object, its sha256 and its size in headers.
+ * A dead letter under the limit is returned unchanged.
+ */
+export async function offloadLargeDeadLetter(
+  letter: BusMessage,
+  source: Pick<ConsumedMessage, 'topic' | 'partition' | 'offset'>,
+  options: OffloadOptions,
+): Promise<BusMessage> {
+  if (letter.value === null || recordBytes(letter) <= options.maxInlineBytes) {
+    return letter;
+  }
+
+  const key = `${options.prefix}${source.topic}/${source.partition}/${source.offset}`;
+  await options.objects.put(key, letter.value, 'application/octet-stream');
+
+  return {
+    key: letter.key,
+    value: null,
+    headers: {
+      ...letter.headers,
+      [DEAD_LETTER_VALUE_HEADERS.uri]: `s3://${options.bucket}/${key}`,
+      [DEAD_LETTER_VALUE_HEADERS.sha256]: createHash('sha256').update(letter.value).digest('hex'),
+      [DEAD_LETTER_VALUE_HEADERS.bytes]: String(letter.value.length),
+    },
   };
 }

@@ -34,6 +34,8 @@ export const ingestionConfigSchema = z
     INDEX_CHECK_INTERVAL_MS: envInteger(0, 86_400_000).default(30_000),
     /** Images of one batch processed at the same time; records of one image stay in order. */
     INGESTION_CONCURRENCY: envInteger(1, 1024).default(16),
+    /** Largest dead letter published with its value; larger values go to S3. Default 512 KiB. */
+    DEAD_LETTER_MAX_INLINE_BYTES: envInteger(1024, 2 ** 30).default(512 * 1024),
   })
   .check(...workerConfigRules);
 

@@ -25,6 +25,12 @@ export interface IngestionSettings {
   indexCheckIntervalMs: number;
   /** Images of one batch processed at the same time. Default 16. */
   concurrency: number;
+  /**
+   * Largest dead letter, in bytes, published with its value; a larger value goes to the object
+   * store under `dead-letters/` and the dead letter names it. Default 512 KiB, half of Kafka's
+   * default `message.max.bytes`, which leaves room for the dead-letter headers.
+   */
+  deadLetterMaxInlineBytes: number;
 }
 
 export const DEFAULT_INGESTION_SETTINGS: Omit<IngestionSettings, 'bucket'> = {
@@ -38,6 +44,7 @@ export const DEFAULT_INGESTION_SETTINGS: Omit<IngestionSettings, 'bucket'> = {
   retryMaxDelayMs: 30_000,
   indexCheckIntervalMs: 30_000,
   concurrency: 16,
+  deadLetterMaxInlineBytes: 512 * 1024,
 };
 
 /** The ports and services an ingestion worker works with; `main.ts` or the embedded mode wires them. */

@@ -48,6 +48,30 @@ function oversizedFindings() {
 }
 
 describe('ingestion worker on poison input', () => {
+  it('dead-letters a record near the size limit through S3', async () => {
+    const { ports, settings, worker, deadLetters } = await setup('near-limit record');
+    const value = Buffer.alloc(1_048_400, 0x7b);
+    const sentinel = analyzedEvent('after-near-limit', 1);
+    await worker.start();
+    await ports.bus.publish(settings.analyzedTopic, [
+      { key: null, value, headers: {} },
+      analyzedMessage(sentinel),
+    ]);
+    await waitUntil(() => deadLetters.messages.length > 0);
+    await waitForCommitted(ports, settings.groupId, settings.analyzedTopic);
+
+    const letter = deadLetters.messages[0]!;
+    const info = readDeadLetter(letter);
+    expect(info?.reasonCode).toBe('INVALID_EVENT');
+    expect(letter.value).toBeNull();
+    const key = info?.offloadedValue?.uri.replace(`s3://${settings.bucket}/`, '') ?? '';
+    const stored = await ports.objects.get(key);
+    expect(Buffer.from(stored ?? []).equals(value)).toBe(true);
+    expect(info?.offloadedValue?.sha256).toBe(createHash('sha256').update(value).digest('hex'));
+    expect(await ports.store.get(sentinel.image.digest)).not.toBeNull();
+    expect(worker.state).toBe('running');
+  });
+
   it('dead-letters an analysis too large to store', async () => {
     const { ports, settings, worker, deadLetters } = await setup('oversized analysis');
     const body = Buffer.from(JSON.stringify(oversizedFindings()));

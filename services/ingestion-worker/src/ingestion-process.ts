@@ -61,6 +61,7 @@ export function toIngestionSettings(config: IngestionConfig): IngestionSettings 
     fromBeginning: config.KAFKA_FROM_BEGINNING,
     bucket: config.S3_BUCKET,
     maxDocumentBytes: config.ANALYSIS_DOCUMENT_MAX_BYTES,
+    deadLetterMaxInlineBytes: config.DEAD_LETTER_MAX_INLINE_BYTES,
     archivePrefix: config.ARCHIVE_PREFIX,
     retryInitialDelayMs: config.RETRY_INITIAL_DELAY_MS,
     retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,

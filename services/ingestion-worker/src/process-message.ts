@@ -1,6 +1,6 @@
 import { isRetryable, StrataError } from '@strata/core';
 import type { AnalyzedEvent, ConsumedMessage } from '@strata/core';
-import { createDeadLetter, deadLetterTopic, retry } from '@strata/runtime';
+import { createDeadLetter, deadLetterTopic, offloadLargeDeadLetter, retry } from '@strata/runtime';
 import type { RetryOptions } from '@strata/runtime';
 import { decodeAnalyzedEvent } from './decode-analyzed-event.ts';
 import { buildRecord, ingestRecord, readFindings } from './ingest-event.ts';
@@ -14,6 +14,9 @@ export const REPLAY_HEADER = 'strata-replay';
 export type MessageOutcome = IngestOutcome | 'dead-lettered';
 
 type Context = Required<IngestionDependencies>;
+
+/** Key prefix, in the bucket, of dead-letter values too large for a Kafka record. */
+const DEAD_LETTER_VALUE_PREFIX = 'dead-letters/';
 
 /**
  * Codes that blame the event itself. Only these send a record to the dead-letter topic.
@@ -77,7 +80,17 @@ async function deadLetter(
   const reason = { code, message: error instanceof Error ? error.message : String(error) };
   const letter = createDeadLetter(message, reason, new Date(context.clock()));
   const topic = deadLetterTopic(message.topic);
-  await retry(() => context.bus.publish(topic, [letter]), {
+  const offload = {
+    objects: context.objects,
+    bucket: context.settings.bucket,
+    prefix: DEAD_LETTER_VALUE_PREFIX,
+    maxInlineBytes: context.settings.deadLetterMaxInlineBytes,
+  };
+  const publish = async () => {
+    const published = await offloadLargeDeadLetter(letter, message, offload);
+    await context.bus.publish(topic, [published]);
+  };
+  await retry(publish, {
     ...retryOptions(context, message, signal),
     operation: 'dead-letter',
     isRetryable: () => true,
