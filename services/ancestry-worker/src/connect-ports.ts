@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { StrataError } from '@strata/core';
 import { createKafka, KafkaEventBus } from '@strata/kafka';
 import type { KafkaConnectionOptions } from '@strata/kafka';
 import { connectMongo, MongoImageStore, MongoResultVersionStore } from '@strata/mongodb';
-import { RedisChainIndex } from '@strata/redis';
+import { connectRedis, RedisChainIndex } from '@strata/redis';
 import type { Logger } from '@strata/runtime';
 import { S3ObjectStore } from '@strata/s3';
-import { Cluster, Redis } from 'ioredis';
 import type { AncestryConfig } from './ancestry-config.ts';
 import type { ConnectedPorts } from './ancestry-process.ts';
 
@@ -41,28 +39,6 @@ function kafkaOptions(config: AncestryConfig, logger: Logger): KafkaConnectionOp
   return options;
 }
 
-async function connectRedis(config: AncestryConfig) {
-  const options = { lazyConnect: true };
-  const client =
-    config.REDIS_URL !== undefined
-      ? new Redis(config.REDIS_URL, options)
-      : new Cluster(config.REDIS_CLUSTER_NODES ?? [], { redisOptions: options });
-  const address =
-    config.REDIS_URL === undefined ? 'REDIS_CLUSTER_NODES' : new URL(config.REDIS_URL).host;
-  try {
-    await client.connect();
-  } catch (error) {
-    client.disconnect();
-    throw new StrataError('SERVICE_UNAVAILABLE', `Redis at ${address} is unreachable`, {
-      cause: error,
-      retryable: true,
-      details: { address },
-    });
-  }
-
-  return { client, address };
-}
-
 function objectStore(config: AncestryConfig): S3ObjectStore {
   return new S3ObjectStore({
     // Without S3_ENDPOINT, the regional AWS endpoint, named explicitly.
@@ -87,7 +63,10 @@ export async function connectPorts(
 ): Promise<ConnectedPorts> {
   const mongo = await connectMongo({ uri: config.MONGODB_URI, appName: 'strata-ancestry-worker' });
   try {
-    const { client: redis, address } = await connectRedis(config);
+    const { client: redis, address } = await connectRedis({
+      url: config.REDIS_URL,
+      clusterNodes: config.REDIS_CLUSTER_NODES,
+    });
     const database = config.MONGODB_DATABASE;
     // The ingestion worker, which writes the images, creates their indexes.
     const store = new MongoImageStore({ client: mongo, database });

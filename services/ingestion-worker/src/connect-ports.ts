@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { StrataError } from '@strata/core';
 import { createKafka, KafkaEventBus } from '@strata/kafka';
 import type { KafkaConnectionOptions } from '@strata/kafka';
 import { connectMongo, isFerretDb, MongoImageStore } from '@strata/mongodb';
-import { RedisChainIndex } from '@strata/redis';
+import { connectRedis, RedisChainIndex } from '@strata/redis';
 import { runShutdownSteps } from '@strata/runtime';
 import type { Logger, ShutdownStep } from '@strata/runtime';
 import { S3ObjectStore } from '@strata/s3';
-import { Cluster, Redis } from 'ioredis';
 import type { IngestionConfig } from './ingestion-config.ts';
 import type { ConnectedPorts } from './ingestion-process.ts';
 
@@ -40,30 +38,6 @@ function kafkaOptions(config: IngestionConfig, logger: Logger): KafkaConnectionO
   }
 
   return options;
-}
-
-async function connectRedis(config: IngestionConfig) {
-  const options = { lazyConnect: true };
-  const client =
-    config.REDIS_URL === undefined
-      ? new Cluster(config.REDIS_CLUSTER_NODES ?? [], { redisOptions: options })
-      : new Redis(config.REDIS_URL, options);
-  const address =
-    config.REDIS_URL === undefined
-      ? (config.REDIS_CLUSTER_NODES ?? []).join(',')
-      : new URL(config.REDIS_URL).host;
-  try {
-    await client.connect();
-  } catch (error) {
-    client.disconnect();
-    throw new StrataError('SERVICE_UNAVAILABLE', `Redis at ${address} is unreachable`, {
-      cause: error,
-      retryable: true,
-      details: { address },
-    });
-  }
-
-  return { client, address };
 }
 
 function objectStore(config: IngestionConfig): S3ObjectStore {
@@ -102,7 +76,10 @@ export async function connectPorts(
       lockWrites,
     });
     await store.ensureIndexes();
-    const { client: redis, address } = await connectRedis(config);
+    const { client: redis, address } = await connectRedis({
+      url: config.REDIS_URL,
+      clusterNodes: config.REDIS_CLUSTER_NODES,
+    });
     opened.unshift({ name: 'close redis client', run: () => redis.quit().then(() => undefined) });
     const index = new RedisChainIndex({ client: redis, prefix: config.REDIS_KEY_PREFIX, address });
     const objects = objectStore(config);

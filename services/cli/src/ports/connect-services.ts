@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-import { StrataError } from '@strata/core';
 import { createKafka, KafkaEventBus, KafkaGroupAdmin } from '@strata/kafka';
 import { connectMongo, MongoImageStore } from '@strata/mongodb';
-import { RedisChainIndex } from '@strata/redis';
+import { connectRedis, RedisChainIndex } from '@strata/redis';
 import {
   kafkaConfigShape,
   mongodbConfigShape,
@@ -12,7 +11,6 @@ import {
   s3ConfigShape,
   type Logger,
 } from '@strata/runtime';
-import { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 
 import type { Environment } from '../cli-services.ts';
@@ -91,24 +89,12 @@ async function connectStore(env: Environment): Promise<Connected<MongoImageStore
 
 async function connectIndex(env: Environment): Promise<Connected<RedisChainIndex>> {
   const config = parseConfig(redisSchema, env);
-  const options = { maxRetriesPerRequest: 2, lazyConnect: true };
-  const client =
-    config.REDIS_URL !== undefined
-      ? new Redis(config.REDIS_URL.toString(), options)
-      : new Cluster(config.REDIS_CLUSTER_NODES ?? [], { redisOptions: options });
-  const address =
-    config.REDIS_URL === undefined ? 'REDIS_CLUSTER_NODES' : new URL(config.REDIS_URL).host;
-  try {
-    await client.connect();
-  } catch (error) {
-    client.disconnect();
-    throw new StrataError(
-      'SERVICE_UNAVAILABLE',
-      `Redis at ${address} is unreachable; check REDIS_URL or REDIS_CLUSTER_NODES`,
-      { cause: error, retryable: true, details: { address } },
-    );
-  }
-
+  // A command fails fast and names the server; the workers are the ones that wait it out.
+  const { client, address } = await connectRedis({
+    url: config.REDIS_URL,
+    clusterNodes: config.REDIS_CLUSTER_NODES,
+    maxRetriesPerRequest: 2,
+  });
   const index = new RedisChainIndex({ client, prefix: config.REDIS_KEY_PREFIX, address });
 
   return { value: index, close: () => client.quit().then(() => undefined) };
