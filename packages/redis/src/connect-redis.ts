@@ -3,7 +3,7 @@ import { Cluster, Redis } from 'ioredis';
 
 import type { RedisClient } from './redis-pipelines.ts';
 
-/** Where Redis runs: one server by URL, or a Redis Cluster by its seed nodes. */
+/** Address of Redis: one server by URL, or a Redis Cluster by its seed nodes. */
 export interface RedisConnectionOptions {
   /** URL of a standalone server, `redis://` or `rediss://`, as in `REDIS_URL`. */
   url?: string;
