@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { EVENT_TYPES, indexedChains } from '@strata/core';
 import type { ImageRecord } from '@strata/core';
-import { MongoImageStore } from '@strata/mongodb';
+import { createImageStore } from '@strata/mongodb';
 import { RedisChainIndex } from '@strata/redis';
 import { createTestNames, toEnvironment } from '@strata/testkit';
 import type { ServiceAddresses } from '@strata/testkit';
@@ -92,7 +92,7 @@ export class PipelineDeployment {
     const mongo = new MongoClient(this.#addresses.mongodbUri, { serverSelectionTimeoutMS: 10_000 });
     const redis = new Redis(this.#addresses.redisUrl, { maxRetriesPerRequest: 2 });
     try {
-      const store = new MongoImageStore({ client: mongo, database: this.names.database });
+      const store = await createImageStore({ client: mongo, database: this.names.database });
       const index = new RedisChainIndex({ client: redis, prefix: this.names.keyPrefix });
       for (const record of records) {
         await store.upsert(record);

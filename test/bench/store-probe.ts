@@ -1,5 +1,5 @@
 import type { ImageRecord } from '@strata/core';
-import { MongoImageStore } from '@strata/mongodb';
+import { createImageStore } from '@strata/mongodb';
 import { MongoClient } from 'mongodb';
 import type { Document } from 'mongodb';
 import { elapsedMs, summarizeLatencies } from './stats.ts';
@@ -34,7 +34,7 @@ export async function probeImageStore(
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
   await client.connect();
   try {
-    const store = new MongoImageStore({ client, database });
+    const store = await createImageStore({ client, database });
     const images = client.db(database).collection('images');
     const digests = sample.map((record) => record.image.digest);
     const first = sample[0]?.blobChains ?? [];

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMongo, isFerretDb } from './connect-mongo.ts';
+import { createImageStore } from './create-image-store.ts';
 import { MongoImageStore } from './mongo-image-store.ts';
 import { MongoResultVersionStore } from './mongo-result-version-store.ts';
 
@@ -35,7 +36,8 @@ async function withDatabase<T extends { close(): Promise<void> }>(
 
 imageStoreContract('MongoDB', () =>
   withDatabase(async (database) => {
-    const store = new MongoImageStore({ client, database, lockWrites: ferretDb });
+    const store = await createImageStore({ client, database });
+    expect(store.lockWrites).toBe(ferretDb);
     await store.ensureIndexes();
     return store;
   }),

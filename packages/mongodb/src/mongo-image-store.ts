@@ -25,7 +25,8 @@ export interface MongoImageStoreOptions {
   /**
    * Serializes the writes of each image through a lock document (collection `<collection>Locks`).
    * Needed on FerretDB 1.x, whose conditional updates are not atomic (see `isFerretDb`); on
-   * MongoDB the conditional writes alone are correct. Default false.
+   * MongoDB the conditional writes alone are correct. Default false. `createImageStore` sets it
+   * from the server.
    */
   lockWrites?: boolean;
 }
@@ -60,6 +61,8 @@ export class MongoImageStore implements ImageStore {
   readonly #images: Collection<ImageDocument>;
   readonly #ownsClient: boolean;
   readonly #locks: ImageWriteLocks | null;
+  /** Whether the writes of each image go through a lock document (`lockWrites`). */
+  readonly lockWrites: boolean;
 
   constructor(options: MongoImageStoreOptions) {
     const database = options.client.db(options.database);
@@ -67,7 +70,8 @@ export class MongoImageStore implements ImageStore {
     this.#client = options.client;
     this.#images = database.collection<ImageDocument>(collection, { ignoreUndefined: true });
     this.#ownsClient = options.ownsClient ?? false;
-    this.#locks = options.lockWrites
+    this.lockWrites = options.lockWrites ?? false;
+    this.#locks = this.lockWrites
       ? new ImageWriteLocks(database.collection<LockDocument>(`${collection}Locks`))
       : null;
   }

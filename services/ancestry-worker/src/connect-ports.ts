@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createKafka, KafkaEventBus } from '@strata/kafka';
 import type { KafkaConnectionOptions } from '@strata/kafka';
-import { connectMongo, MongoImageStore, MongoResultVersionStore } from '@strata/mongodb';
+import { connectMongo, createImageStore, MongoResultVersionStore } from '@strata/mongodb';
 import { connectRedis, RedisChainIndex } from '@strata/redis';
 import type { Logger } from '@strata/runtime';
 import { S3ObjectStore } from '@strata/s3';
@@ -69,7 +69,7 @@ export async function connectPorts(
     });
     const database = config.MONGODB_DATABASE;
     // The ingestion worker, which writes the images, creates their indexes.
-    const store = new MongoImageStore({ client: mongo, database });
+    const store = await createImageStore({ client: mongo, database });
     const objects = objectStore(config);
     await objects.ensureBucket();
     const kafka = createKafka(kafkaOptions(config, logger));

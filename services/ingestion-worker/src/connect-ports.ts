@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createKafka, KafkaEventBus } from '@strata/kafka';
 import type { KafkaConnectionOptions } from '@strata/kafka';
-import { connectMongo, isFerretDb, MongoImageStore } from '@strata/mongodb';
+import { connectMongo, createImageStore } from '@strata/mongodb';
 import { connectRedis, RedisChainIndex } from '@strata/redis';
 import { runShutdownSteps } from '@strata/runtime';
 import type { Logger, ShutdownStep } from '@strata/runtime';
@@ -69,12 +69,7 @@ export async function connectPorts(
       appName: 'strata-ingestion-worker',
     });
     opened.unshift({ name: 'close mongodb client', run: () => mongo.close() });
-    const lockWrites = await isFerretDb(mongo);
-    const store = new MongoImageStore({
-      client: mongo,
-      database: config.MONGODB_DATABASE,
-      lockWrites,
-    });
+    const store = await createImageStore({ client: mongo, database: config.MONGODB_DATABASE });
     await store.ensureIndexes();
     const { client: redis, address } = await connectRedis({
       url: config.REDIS_URL,

@@ -1,7 +1,7 @@
 import { isRetryable } from '@strata/core';
 import type { BusMessage } from '@strata/core';
 import { createKafka, KafkaEventBus, KafkaGroupAdmin } from '@strata/kafka';
-import { connectMongo, isFerretDb, MongoImageStore } from '@strata/mongodb';
+import { connectMongo, createImageStore } from '@strata/mongodb';
 import { RedisChainIndex } from '@strata/redis';
 import { createLogger, createWorkerMetrics } from '@strata/runtime';
 import type { Logger } from '@strata/runtime';
@@ -50,11 +50,7 @@ export async function connectTestPorts(
 ) {
   const logger = testLogger();
   const mongo = await connectMongo({ uri: services.mongodbUri });
-  const store = new MongoImageStore({
-    client: mongo,
-    database: names.database,
-    lockWrites: await isFerretDb(mongo),
-  });
+  const store = await createImageStore({ client: mongo, database: names.database });
   await store.ensureIndexes();
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   const index = new RedisChainIndex({ client: redis, prefix: names.keyPrefix });

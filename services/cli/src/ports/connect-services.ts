@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 import { createKafka, KafkaEventBus, KafkaGroupAdmin } from '@strata/kafka';
-import { connectMongo, MongoImageStore } from '@strata/mongodb';
+import { connectMongo, createImageStore, type MongoImageStore } from '@strata/mongodb';
 import { connectRedis, RedisChainIndex } from '@strata/redis';
 import {
   kafkaConfigShape,
@@ -78,13 +78,18 @@ function connectGroups(env: Environment, logger: Logger): Promise<Connected<Kafk
 async function connectStore(env: Environment): Promise<Connected<MongoImageStore>> {
   const config = parseConfig(mongoSchema, env);
   const client = await connectMongo({ uri: config.MONGODB_URI, appName: 'strata-cli' });
-  const store = new MongoImageStore({
-    client,
-    database: config.MONGODB_DATABASE,
-    ownsClient: true,
-  });
+  try {
+    const store = await createImageStore({
+      client,
+      database: config.MONGODB_DATABASE,
+      ownsClient: true,
+    });
 
-  return { value: store, close: () => store.close() };
+    return { value: store, close: () => store.close() };
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 async function connectIndex(env: Environment): Promise<Connected<RedisChainIndex>> {
