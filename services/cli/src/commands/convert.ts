@@ -1,22 +1,13 @@
 import { Command, Option } from 'commander';
 
-import {
-  REPORT_CONVERTERS,
-  REPORT_FORMATS,
-  type ConvertOptions,
-  type ReportFormat,
-} from '@strata/core';
+import { REPORT_CONVERTERS, REPORT_FORMATS, type ReportFormat } from '@strata/core';
 import { parseReportJson } from '@strata/core';
 
 import type { CommandIo } from '../command-io.ts';
-import { parseDigestOption } from './option-parsers.ts';
+import { convertOptions, type ReportFlags } from '../publish/read-reports.ts';
 
-interface ConvertFlags {
+interface ConvertFlags extends ReportFlags {
   from: ReportFormat;
-  digest?: string;
-  layerDigests?: string;
-  analyzedAt?: string;
-  tag?: string[];
 }
 
 /** `strata convert --from FORMAT FILE`: prints the `image.analyzed` event of a scanner report. */
@@ -40,19 +31,4 @@ export function convertCommand(io: CommandIo): Command {
       const event = REPORT_CONVERTERS[tool](report, convertOptions(flags));
       io.stdout.write(`${JSON.stringify(event)}\n`);
     });
-}
-
-function convertOptions(flags: ConvertFlags): ConvertOptions {
-  const options: ConvertOptions = {};
-  if (flags.digest !== undefined) options.digest = parseDigestOption(flags.digest, '--digest');
-  if (flags.layerDigests !== undefined) {
-    options.layerDigests = flags.layerDigests
-      .split(',')
-      .map((digest, position) => parseDigestOption(digest.trim(), `--layer-digests[${position}]`));
-  }
-
-  if (flags.analyzedAt !== undefined) options.analyzedAt = flags.analyzedAt;
-  if (flags.tag !== undefined) options.tags = flags.tag;
-
-  return options;
 }
