@@ -53,7 +53,9 @@ export function resultVersionStoreContract(
 
       expect(numbers).toHaveLength(10);
       expect(new Set(numbers).size).toBe(10);
-      expect(Math.min(...numbers)).toBe(1);
+      // Versions may skip numbers under contention: a writer whose claim was overtaken by more
+      // than the kept history withdraws it and claims a higher number.
+      expect(Math.min(...numbers)).toBeGreaterThanOrEqual(1);
       expect((await store.current(image, ANCESTRY))?.version).toBe(Math.max(...numbers));
     });
 
