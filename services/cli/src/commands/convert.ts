@@ -5,6 +5,7 @@ import { parseReportJson } from '@strata/core';
 
 import type { CommandIo } from '../command-io.ts';
 import { convertOptions, type ReportFlags } from '../publish/read-reports.ts';
+import { collect } from './option-parsers.ts';
 
 interface ConvertFlags extends ReportFlags {
   from: ReportFormat;
@@ -24,7 +25,7 @@ export function convertCommand(io: CommandIo): Command {
       '--analyzed-at <time>',
       'analysis time, ISO 8601 with a UTC offset, overriding the report',
     )
-    .option('--tag <tag...>', 'tags to add to those the report records')
+    .option('--tag <tag>', 'tag to add to those the report records; repeat for more', collect)
     .action(async (file: string, flags: ConvertFlags) => {
       const tool = flags.from;
       const report = parseReportJson(tool, await io.readInput(file));

@@ -106,4 +106,13 @@ describe('strata process', () => {
 
     expect(output.stdout).toContain('"relation":"marked-base"');
   });
+
+  it('takes repeated base marks before the file', async () => {
+    const args = ['process', '--mark-base', 'debian:*', '--mark-base', 'alpine:*', 'a'];
+
+    const output = await run(args, { a: ndjson });
+
+    expect(output.exitCode).toBe(EXIT_STATUS.ok);
+    expect(output.stdout).toContain('"relation":"marked-base"');
+  });
 });

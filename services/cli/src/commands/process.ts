@@ -5,6 +5,7 @@ import { runEmbedded } from '@strata/embedded';
 
 import type { CommandIo } from '../command-io.ts';
 import { inputsExitStatus } from '../exit-status.ts';
+import { collect } from './option-parsers.ts';
 import { readLinesOrErrors, type NumberedLine, type RejectedLine } from '../read-lines.ts';
 
 /**
@@ -17,7 +18,11 @@ export function processCommand(io: CommandIo): Command {
   return new Command('process')
     .description('process image.analyzed events (NDJSON) offline and print the results')
     .argument('<file>', 'NDJSON file of image.analyzed events, - for standard input')
-    .option('--mark-base <pattern...>', 'tag patterns (* wildcard) of images marked as bases')
+    .option(
+      '--mark-base <pattern>',
+      'tag pattern (* wildcard) of images marked as bases; repeat for more',
+      collect,
+    )
     .action(async (file: string, options: { markBase?: string[] }) => {
       const { events, rejected } = await readEvents(io, file);
       const outcome = await runEmbedded(events, { markedBasePatterns: options.markBase ?? [] });
