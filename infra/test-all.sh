@@ -7,7 +7,8 @@
 # REDIS_URL, S3_ENDPOINT) is used as given. For the others, when a Docker engine responds, the
 # test setup starts containers; otherwise this script starts the local servers with
 # infra/local/services.sh and stops the ones it started when it exits, unless
-# STRATA_KEEP_SERVICES=1.
+# STRATA_KEEP_SERVICES=1. When it starts Redis and REDIS_CLUSTER_NODES is unset, it starts the
+# local Redis Cluster too, so the cluster suites run; without a cluster they are skipped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . infra/toolchain.sh
@@ -22,13 +23,18 @@ log() {
   echo "test-all: $*" >&2
 }
 
-# Lists the services whose address the environment does not give.
+# Lists the services whose address the environment does not give. The Redis Cluster counts as
+# missing only when Redis is, like in the test setup, so a Redis of the environment never gets a
+# local cluster beside it.
 missing_services() {
   local name variable
   for name in kafka mongodb redis s3; do
     variable=${SERVICE_VARIABLE[$name]}
     [ -n "${!variable:-}" ] || echo "$name"
   done
+  if [ -z "${REDIS_URL:-}" ] && [ -z "${REDIS_CLUSTER_NODES:-}" ]; then
+    echo redis-cluster
+  fi
 }
 
 # Exports the addresses that `services.sh env` prints for the given services only.
@@ -39,6 +45,7 @@ export_local_addresses() {
       KAFKA_BROKERS) [[ " $* " == *" kafka "* ]] && export "$key=$value" ;;
       MONGODB_URI) [[ " $* " == *" mongodb "* ]] && export "$key=$value" ;;
       REDIS_URL) [[ " $* " == *" redis "* ]] && export "$key=$value" ;;
+      REDIS_CLUSTER_NODES) [[ " $* " == *" redis-cluster "* ]] && export "$key=$value" ;;
       S3_*) [[ " $* " == *" s3 "* ]] && export "$key=$value" ;;
     esac
   done < <(bash infra/local/services.sh env)
@@ -61,7 +68,12 @@ start_services() {
   read -r -a missing <<<"$(missing_services | tr '\n' ' ')"
   [ "${#missing[@]}" -gt 0 ] || return 0
   if node packages/testkit/src/check-docker-engine.ts; then
-    log "a Docker engine responds: the test setup starts containers for ${missing[*]}"
+    local containers
+    containers=$(printf '%s\n' "${missing[@]}" | grep -vx redis-cluster | paste -sd ' ')
+    log "a Docker engine responds: the test setup starts containers for ${containers:-none}"
+    if [[ " ${missing[*]} " == *" redis-cluster "* ]]; then
+      log "testcontainers starts no Redis Cluster, so the cluster suites are skipped"
+    fi
     return 0
   fi
   for name in "${missing[@]}"; do

@@ -3,7 +3,9 @@
 # readiness waits and shutdown. Sourced by services.sh; not meant to run on its own.
 #
 # Installs live in STRATA_CACHE_DIR (default ~/.cache/strata); data, logs and pid files of the
-# running servers live in STRATA_RUN_DIR (default $STRATA_CACHE_DIR/run/<service>/).
+# running servers live in STRATA_RUN_DIR (default $STRATA_CACHE_DIR/run/<service>/). A service
+# of several processes names each one `<service>/<node>`, whose files live in
+# $STRATA_RUN_DIR/<service>/<node>/.
 
 STRATA_LOCAL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STRATA_CACHE_DIR=${STRATA_CACHE_DIR:-$HOME/.cache/strata}
@@ -38,11 +40,41 @@ service_dir() {
 }
 
 pid_file() {
-  echo "$STRATA_RUN_DIR/$1/$1.pid"
+  echo "$STRATA_RUN_DIR/$1/${1##*/}.pid"
 }
 
 log_file() {
-  echo "$STRATA_RUN_DIR/$1/$1.log"
+  echo "$STRATA_RUN_DIR/$1/${1##*/}.log"
+}
+
+# Prints the name of a service's hook function, e.g. `hook redis-cluster ready` prints
+# redis_cluster_ready.
+hook() {
+  echo "${1//-/_}_$2"
+}
+
+# Prints the pids of the service's server processes, space-separated, and fails when one is not
+# running. A service of several processes defines the hook <service>_pids; the others have one
+# process tracked by running_pid.
+service_pids() {
+  local pids_hook
+  pids_hook=$(hook "$1" pids)
+  if declare -F "$pids_hook" >/dev/null; then
+    "$pids_hook"
+  else
+    running_pid "$1"
+  fi
+}
+
+# Prints the log files of the service, one a line: <service>_logs when defined, else its one log.
+service_logs() {
+  local logs_hook
+  logs_hook=$(hook "$1" logs)
+  if declare -F "$logs_hook" >/dev/null; then
+    "$logs_hook"
+  else
+    log_file "$1"
+  fi
 }
 
 # Prints the pid of the service's server when that process is alive and its command line still
@@ -101,18 +133,20 @@ start_daemon() {
 
 print_log_tail() {
   local file
-  file=$(log_file "$1")
-  log "$1: last lines of $file:"
-  tail -n 40 "$file" >&2 || true
+  while read -r file; do
+    log "$1: last lines of $file:"
+    tail -n 40 "$file" >&2 || true
+  done < <(service_logs "$1")
 }
 
-# Runs PROBE (a function name) until it succeeds, the server exits, or STRATA_READY_TIMEOUT_S
-# passes. On failure prints the log tail and returns 1.
+# Runs PROBE (a function name) with the remaining arguments until it succeeds, the server exits,
+# or STRATA_READY_TIMEOUT_S passes. On failure prints the log tail and returns 1.
 wait_ready() {
   local name=$1 probe=$2
+  shift 2
   local deadline=$((SECONDS + STRATA_READY_TIMEOUT_S))
-  while ! "$probe" >/dev/null 2>&1; do
-    if ! running_pid "$name" >/dev/null; then
+  while ! "$probe" "$@" >/dev/null 2>&1; do
+    if ! service_pids "$name" >/dev/null; then
       log "$name: the server exited before it became ready"
       print_log_tail "$name"
       return 1

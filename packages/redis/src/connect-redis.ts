@@ -30,15 +30,17 @@ export function redisAddress(options: RedisConnectionOptions): string {
 }
 
 function createClient(options: RedisConnectionOptions): RedisClient {
-  const redisOptions = {
-    lazyConnect: true,
-    ...(options.maxRetriesPerRequest === undefined
+  const redisOptions =
+    options.maxRetriesPerRequest === undefined
       ? {}
-      : { maxRetriesPerRequest: options.maxRetriesPerRequest }),
-  };
-  if (options.url !== undefined) return new Redis(options.url, redisOptions);
+      : { maxRetriesPerRequest: options.maxRetriesPerRequest };
+  if (options.url !== undefined) {
+    return new Redis(options.url, { ...redisOptions, lazyConnect: true });
+  }
 
-  return new Cluster([...(options.clusterNodes ?? [])], { redisOptions });
+  // A Cluster reads lazyConnect from its own options: inside redisOptions it only reaches the
+  // node connections, and the Cluster starts connecting at once, so connect() then rejects.
+  return new Cluster([...(options.clusterNodes ?? [])], { lazyConnect: true, redisOptions });
 }
 
 /**

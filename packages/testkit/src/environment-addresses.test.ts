@@ -14,6 +14,7 @@ describe('addressesFromEnvironment', () => {
       KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9092',
       MONGODB_URI: 'mongodb://127.0.0.1:27017',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_CLUSTER_NODES: '127.0.0.1:7001,127.0.0.1:7002',
       ...s3Environment,
       S3_REGION: 'eu-west-1',
     });
@@ -21,6 +22,7 @@ describe('addressesFromEnvironment', () => {
     expect(addresses.kafkaBrokers).toEqual(['127.0.0.1:9092', 'kafka-2:9092']);
     expect(addresses.mongodbUri).toBe('mongodb://127.0.0.1:27017');
     expect(addresses.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(addresses.redisClusterNodes).toEqual(['127.0.0.1:7001', '127.0.0.1:7002']);
     expect(addresses.s3).toEqual({
       endpoint: 'http://127.0.0.1:9000',
       accessKeyId: 'key',
@@ -42,6 +44,12 @@ describe('addressesFromEnvironment', () => {
   it('rejects a broker list entry without a port', () => {
     expect(() => addressesFromEnvironment({ KAFKA_BROKERS: '127.0.0.1:9092,kafka' })).toThrow(
       "invalid KAFKA_BROKERS '127.0.0.1:9092,kafka'",
+    );
+  });
+
+  it('rejects a cluster node without a port', () => {
+    expect(() => addressesFromEnvironment({ REDIS_CLUSTER_NODES: '127.0.0.1' })).toThrow(
+      "invalid REDIS_CLUSTER_NODES '127.0.0.1': expected comma-separated host:port pairs",
     );
   });
 

@@ -28,7 +28,7 @@ export function addressesFromEnvironment(env: Environment): PartialAddresses {
   const addresses: PartialAddresses = {};
   const brokers = nonEmpty(env.KAFKA_BROKERS);
   if (brokers !== undefined) {
-    addresses.kafkaBrokers = parseBrokers(brokers);
+    addresses.kafkaBrokers = parseHostPorts('KAFKA_BROKERS', brokers);
   }
   const mongodbUri = nonEmpty(env.MONGODB_URI);
   if (mongodbUri !== undefined) {
@@ -37,6 +37,10 @@ export function addressesFromEnvironment(env: Environment): PartialAddresses {
   const redisUrl = nonEmpty(env.REDIS_URL);
   if (redisUrl !== undefined) {
     addresses.redisUrl = requireUrl('REDIS_URL', redisUrl, ['redis:', 'rediss:']);
+  }
+  const clusterNodes = nonEmpty(env.REDIS_CLUSTER_NODES);
+  if (clusterNodes !== undefined) {
+    addresses.redisClusterNodes = parseHostPorts('REDIS_CLUSTER_NODES', clusterNodes);
   }
   const s3Endpoint = nonEmpty(env.S3_ENDPOINT);
   if (s3Endpoint !== undefined) {
@@ -50,14 +54,14 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
-function parseBrokers(value: string): string[] {
-  const brokers = value.split(',').map((broker) => broker.trim());
-  for (const broker of brokers) {
-    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) {
-      throw invalidValue('KAFKA_BROKERS', value, 'comma-separated host:port pairs');
+function parseHostPorts(variable: string, value: string): string[] {
+  const hostPorts = value.split(',').map((hostPort) => hostPort.trim());
+  for (const hostPort of hostPorts) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(hostPort)) {
+      throw invalidValue(variable, value, 'comma-separated host:port pairs');
     }
   }
-  return brokers;
+  return hostPorts;
 }
 
 function requireUrl(variable: string, value: string, protocols: string[]): string {

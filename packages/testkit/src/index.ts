@@ -7,12 +7,14 @@ export { LOCAL_SERVICES_SCRIPT, parseKeyValueLines, startLocalServices } from '.
 export { resolveServices } from './resolve-services.ts';
 export type { ResolvedServices, ServiceStarters } from './resolve-services.ts';
 export {
+  clusterEnvironment,
   DEFAULT_S3_REGION,
   missingServices,
   SERVICE_NAMES,
   toEnvironment,
 } from './service-addresses.ts';
 export type {
+  LocalServiceName,
   PartialAddresses,
   S3Connection,
   ServiceAddresses,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { addressesFromEnvironment } from './environment-addresses.ts';
-import type { PartialAddresses, ServiceName } from './service-addresses.ts';
+import type { LocalServiceName, PartialAddresses } from './service-addresses.ts';
 
 /** The script that installs and starts the servers on loopback, at the repository's root. */
 export const LOCAL_SERVICES_SCRIPT = fileURLToPath(
@@ -18,7 +18,7 @@ export const LOCAL_SERVICES_SCRIPT = fileURLToPath(
  * the next test run finds them ready; `pnpm services:down` stops them.
  */
 export async function startLocalServices(
-  names: ServiceName[],
+  names: LocalServiceName[],
   script = LOCAL_SERVICES_SCRIPT,
 ): Promise<PartialAddresses> {
   const env = scriptEnvironment();
@@ -64,11 +64,12 @@ export function parseKeyValueLines(text: string): Record<string, string> {
   return values;
 }
 
-function pickServices(all: PartialAddresses, names: ServiceName[]): PartialAddresses {
+function pickServices(all: PartialAddresses, names: LocalServiceName[]): PartialAddresses {
   const picked: PartialAddresses = {};
   if (names.includes('kafka')) picked.kafkaBrokers = all.kafkaBrokers;
   if (names.includes('mongodb')) picked.mongodbUri = all.mongodbUri;
   if (names.includes('redis')) picked.redisUrl = all.redisUrl;
   if (names.includes('s3')) picked.s3 = all.s3;
+  if (names.includes('redis-cluster')) picked.redisClusterNodes = all.redisClusterNodes;
   return picked;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { resolveServices, type ServiceStarters } from './resolve-services.ts';
-import type { PartialAddresses, ServiceName } from './service-addresses.ts';
+import type { LocalServiceName, PartialAddresses } from './service-addresses.ts';
 
 const s3 = {
   endpoint: 'http://s3:9000',
@@ -20,12 +20,13 @@ const fullEnvironment = {
 };
 
 /** Addresses a starter returns for the services it was asked for. */
-function addressesFor(names: ServiceName[], host: string): PartialAddresses {
+function addressesFor(names: LocalServiceName[], host: string): PartialAddresses {
   const addresses: PartialAddresses = {};
   if (names.includes('kafka')) addresses.kafkaBrokers = [`${host}:9092`];
   if (names.includes('mongodb')) addresses.mongodbUri = `mongodb://${host}:27017`;
   if (names.includes('redis')) addresses.redisUrl = `redis://${host}:6379`;
   if (names.includes('s3')) addresses.s3 = { ...s3, endpoint: `http://${host}:9000` };
+  if (names.includes('redis-cluster')) addresses.redisClusterNodes = [`${host}:7001`];
   return addresses;
 }
 
@@ -89,9 +90,40 @@ describe('resolveServices', () => {
     const resolved = await resolveServices({}, starters);
     await resolved.release();
 
-    expect(calls).toEqual(['docker ping', 'local kafka mongodb redis s3']);
+    expect(calls).toEqual(['docker ping', 'local kafka mongodb redis s3 redis-cluster']);
     expect(resolved.addresses.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(resolved.addresses.redisClusterNodes).toEqual(['127.0.0.1:7001']);
     expect(resolved.addresses.sources.s3).toBe('local');
+  });
+
+  it('uses the Redis Cluster of the environment', async () => {
+    const { calls, starters } = recordingStarters(false);
+    const env = { REDIS_CLUSTER_NODES: 'node-1:7000,node-2:7000' };
+
+    const resolved = await resolveServices(env, starters);
+
+    expect(calls).toEqual(['docker ping', 'local kafka mongodb redis s3']);
+    expect(resolved.addresses.redisClusterNodes).toEqual(['node-1:7000', 'node-2:7000']);
+  });
+
+  it('starts no local cluster beside a Redis of the environment', async () => {
+    const { calls, starters } = recordingStarters(false);
+    const env = { REDIS_URL: 'redis://redis:6379' };
+
+    const resolved = await resolveServices(env, starters);
+
+    expect(calls).toEqual(['docker ping', 'local kafka mongodb s3']);
+    expect(resolved.addresses.redisClusterNodes).toBeUndefined();
+  });
+
+  it('has no cluster when the environment names none', async () => {
+    const { starters } = recordingStarters(true);
+
+    const fromEnvironment = await resolveServices(fullEnvironment, starters);
+    const fromContainers = await resolveServices({ ...fullEnvironment, REDIS_URL: '' }, starters);
+
+    expect(fromEnvironment.addresses.redisClusterNodes).toBeUndefined();
+    expect(fromContainers.addresses.redisClusterNodes).toBeUndefined();
   });
 
   it('rejects an invalid environment value before starting anything', async () => {

@@ -4,6 +4,7 @@ import { addressesFromEnvironment } from './environment-addresses.ts';
 import { startLocalServices } from './local-services.ts';
 import {
   missingServices,
+  type LocalServiceName,
   type PartialAddresses,
   type ServiceAddresses,
   type ServiceName,
@@ -23,7 +24,7 @@ export interface ResolvedServices {
 export interface ServiceStarters {
   dockerEngineResponds(env: Environment): Promise<boolean>;
   startContainers(names: ServiceName[]): Promise<ContainerServices>;
-  startLocal(names: ServiceName[]): Promise<PartialAddresses>;
+  startLocal(names: LocalServiceName[]): Promise<PartialAddresses>;
 }
 
 const defaultStarters: ServiceStarters = {
@@ -39,6 +40,9 @@ const defaultStarters: ServiceStarters = {
  * 2. for the services still missing, containers started with testcontainers when a Docker engine
  *    responds to its ping;
  * 3. else the local service scripts, which install and start the servers on loopback.
+ * A Redis Cluster (REDIS_CLUSTER_NODES) is optional: it comes from the environment, or from the
+ * local scripts when they start Redis too, and is absent otherwise, so that user-given and
+ * container servers never get mixed with a local cluster.
  * Throws when an environment value is invalid or a server fails to start.
  */
 export async function resolveServices(
@@ -60,12 +64,21 @@ export async function resolveServices(
     };
   }
 
-  const local = await starters.startLocal(missing);
+  const local = await starters.startLocal(withLocalCluster(missing, fromEnvironment));
   const addresses = { ...fromEnvironment, ...local };
   return {
     addresses: complete(addresses, sourcesOf(missing, 'local')),
     release: () => Promise.resolve(),
   };
+}
+
+/** Adds the local Redis Cluster when the local scripts start Redis and no cluster is given. */
+function withLocalCluster(
+  missing: ServiceName[],
+  fromEnvironment: PartialAddresses,
+): LocalServiceName[] {
+  const needsCluster = missing.includes('redis') && fromEnvironment.redisClusterNodes === undefined;
+  return needsCluster ? [...missing, 'redis-cluster'] : missing;
 }
 
 function sourcesOf(
@@ -80,7 +93,7 @@ function complete(
   addresses: PartialAddresses,
   sources: Partial<Record<ServiceName, ServiceSource>>,
 ): ServiceAddresses {
-  const { kafkaBrokers, mongodbUri, redisUrl, s3 } = addresses;
+  const { kafkaBrokers, mongodbUri, redisUrl, s3, redisClusterNodes } = addresses;
   const missing = missingServices(addresses);
   if (
     kafkaBrokers === undefined ||
@@ -95,6 +108,7 @@ function complete(
     mongodbUri,
     redisUrl,
     s3,
+    ...(redisClusterNodes === undefined ? {} : { redisClusterNodes }),
     sources: {
       kafka: sources.kafka ?? 'environment',
       mongodb: sources.mongodb ?? 'environment',

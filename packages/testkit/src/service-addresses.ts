@@ -3,6 +3,12 @@ export const SERVICE_NAMES = ['kafka', 'mongodb', 'redis', 's3'] as const;
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/**
+ * The services the local scripts run: the four above, and a three-node Redis Cluster for the
+ * suites that need one. The cluster is optional, so tests skip its suites without it.
+ */
+export type LocalServiceName = ServiceName | 'redis-cluster';
+
 /** Where the address of a service came from. */
 export type ServiceSource = 'environment' | 'testcontainers' | 'local';
 
@@ -20,6 +26,8 @@ export interface ServiceAddresses {
   mongodbUri: string;
   redisUrl: string;
   s3: S3Connection;
+  /** Redis Cluster seed nodes as `host:port`; absent when no cluster is available. */
+  redisClusterNodes?: string[];
   sources: Record<ServiceName, ServiceSource>;
 }
 
@@ -29,6 +37,7 @@ export interface PartialAddresses {
   mongodbUri?: string;
   redisUrl?: string;
   s3?: S3Connection;
+  redisClusterNodes?: string[];
 }
 
 /** Default region of S3 clients when S3_REGION is unset. */
@@ -62,4 +71,14 @@ export function toEnvironment(addresses: ServiceAddresses): Record<string, strin
     S3_REGION: addresses.s3.region,
     AWS_EC2_METADATA_DISABLED: 'true',
   };
+}
+
+/**
+ * Returns REDIS_CLUSTER_NODES (comma-separated) when the addresses include a Redis Cluster, else
+ * nothing. It is separate from toEnvironment because workers reject a configuration with both
+ * REDIS_URL and REDIS_CLUSTER_NODES, so only test processes get both.
+ */
+export function clusterEnvironment(addresses: ServiceAddresses): Record<string, string> {
+  const nodes = addresses.redisClusterNodes;
+  return nodes === undefined ? {} : { REDIS_CLUSTER_NODES: nodes.join(',') };
 }
