@@ -19,6 +19,7 @@ describe('createImageStore', () => {
     const store = await createImageStore({ client, database: 'strata' });
 
     expect(store.lockWrites).toBe(true);
+    expect(store.pointReads).toBe(true);
   });
 
   it('leaves writes unlocked on MongoDB', async () => {
@@ -26,5 +27,6 @@ describe('createImageStore', () => {
     const store = await createImageStore({ client, database: 'strata' });
 
     expect(store.lockWrites).toBe(false);
+    expect(store.pointReads).toBe(false);
   });
 });

@@ -1,16 +1,17 @@
 import { isFerretDb } from './connect-mongo.ts';
 import { MongoImageStore, type MongoImageStoreOptions } from './mongo-image-store.ts';
 
-/** Options of `MongoImageStore` without `lockWrites`, which `createImageStore` sets itself. */
-export type ImageStoreOptions = Omit<MongoImageStoreOptions, 'lockWrites'>;
+/** Options of `MongoImageStore` without the server-dependent ones `createImageStore` sets. */
+export type ImageStoreOptions = Omit<MongoImageStoreOptions, 'lockWrites' | 'pointReads'>;
 
 /**
- * Creates the image store for the server behind `options.client`, with `lockWrites` on when the
- * server is FerretDB (its conditional updates are not atomic, as of FerretDB 1.24) and off on
- * MongoDB. Raises the error of `isFerretDb` when the `buildInfo` command fails.
+ * Creates the image store for the server behind `options.client`. On FerretDB (as of 1.24) it
+ * turns on `lockWrites`, because conditional updates are not atomic there, and `pointReads`,
+ * because `$in` is not pushed down; on MongoDB both stay off. Raises the error of `isFerretDb`
+ * when the `buildInfo` command fails.
  */
 export async function createImageStore(options: ImageStoreOptions): Promise<MongoImageStore> {
-  const lockWrites = await isFerretDb(options.client);
+  const ferretDb = await isFerretDb(options.client);
 
-  return new MongoImageStore({ ...options, lockWrites });
+  return new MongoImageStore({ ...options, lockWrites: ferretDb, pointReads: ferretDb });
 }

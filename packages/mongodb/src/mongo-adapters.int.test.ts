@@ -38,11 +38,13 @@ imageStoreContract('MongoDB', () =>
   withDatabase(async (database) => {
     const store = await createImageStore({ client, database });
     expect(store.lockWrites).toBe(ferretDb);
+    expect(store.pointReads).toBe(ferretDb);
     await store.ensureIndexes();
     return store;
   }),
 );
 
+// Reads getMany through one $in query, the path MongoDB takes.
 imageStoreContract('MongoDB with write locks', () =>
   withDatabase(async (database) => {
     const store = new MongoImageStore({ client, database, lockWrites: true });

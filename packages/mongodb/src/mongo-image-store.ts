@@ -29,12 +29,21 @@ export interface MongoImageStoreOptions {
    * from the server.
    */
   lockWrites?: boolean;
+  /**
+   * Reads `getMany` as one `_id` lookup per digest, up to `POINT_READ_CONCURRENCY` at a time,
+   * instead of one `$in` query. FerretDB 1.24 on SQLite pushes an `_id` equality down to its
+   * primary key but scans the whole collection for `$in`. Default false. `createImageStore`
+   * sets it from the server.
+   */
+  pointReads?: boolean;
 }
 
 /** Max attempts of one upsert against concurrent writers and deletes before it gives up. */
 const MAX_UPSERT_ATTEMPTS = 8;
 /** Max digests per `$in` query of `getMany`. */
 const MAX_DIGESTS_PER_QUERY = 1000;
+/** Max `_id` lookups in flight for one `getMany` with `pointReads`. */
+const POINT_READ_CONCURRENCY = 16;
 
 /** Indexes of the images collection: chain lists for descendants, analysis time for replay. */
 const IMAGE_INDEXES = [
@@ -63,6 +72,8 @@ export class MongoImageStore implements ImageStore {
   readonly #locks: ImageWriteLocks | null;
   /** Whether the writes of each image go through a lock document (`lockWrites`). */
   readonly lockWrites: boolean;
+  /** Whether `getMany` reads one document per `_id` lookup (`pointReads`). */
+  readonly pointReads: boolean;
 
   constructor(options: MongoImageStoreOptions) {
     const database = options.client.db(options.database);
@@ -71,6 +82,7 @@ export class MongoImageStore implements ImageStore {
     this.#images = database.collection<ImageDocument>(collection, { ignoreUndefined: true });
     this.#ownsClient = options.ownsClient ?? false;
     this.lockWrites = options.lockWrites ?? false;
+    this.pointReads = options.pointReads ?? false;
     this.#locks = this.lockWrites
       ? new ImageWriteLocks(database.collection<LockDocument>(`${collection}Locks`))
       : null;
@@ -156,6 +168,10 @@ export class MongoImageStore implements ImageStore {
   getMany(digests: readonly Digest[]): Promise<ImageRecord[]> {
     return this.#run('getMany', { count: digests.length }, async () => {
       const unique = [...new Set(digests)];
+      if (this.pointReads) {
+        return this.#readEach(unique);
+      }
+
       const records: ImageRecord[] = [];
       for (let start = 0; start < unique.length; start += MAX_DIGESTS_PER_QUERY) {
         const chunk = unique.slice(start, start + MAX_DIGESTS_PER_QUERY);
@@ -166,6 +182,22 @@ export class MongoImageStore implements ImageStore {
 
       return records;
     });
+  }
+  async #readEach(digests: readonly Digest[]): Promise<ImageRecord[]> {
+    const records: ImageRecord[] = [];
+    let next = 0;
+    const reader = async () => {
+      for (let index = next++; index < digests.length; index = next++) {
+        const document = await this.#images.findOne({ _id: digests[index] });
+        if (document !== null) {
+          records.push(fromImageDocument(document));
+        }
+      }
+    };
+    const readers = Math.min(POINT_READ_CONCURRENCY, digests.length);
+    await Promise.all(Array.from({ length: readers }, reader));
+
+    return records;
   }
 
   /**
