@@ -1,9 +1,10 @@
 // Strata's benchmarks: ancestry lookups against the Redis chain index at growing sizes, Redis
 // memory per image, the naive lookups without a chain index, and the end-to-end pipeline against
-// a bare Kafka relay. Run with `pnpm bench -- --scale tiny|full`; see docs/benchmarks.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// a bare Kafka relay. Run with `pnpm bench -- --scale ci|tiny|full`; see docs/benchmarks.md.
+// `--render results.json` writes the report of an earlier run again, with `--doc` as target.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { resolveServices } from '@strata/testkit';
@@ -26,7 +27,10 @@ const MAX_START_LOAD = 1.5;
 const LOAD_POLL_MS = 60_000;
 const LOAD_WAIT_MS = 25 * 60_000;
 
+// `pnpm bench -- --scale full` passes the `--` on to the script.
+const args = process.argv.slice(2);
 const { values } = parseArgs({
+  args: args[0] === '--' ? args.slice(1) : args,
   options: {
     scale: { type: 'string', default: 'tiny' },
     out: { type: 'string' },
@@ -34,6 +38,7 @@ const { values } = parseArgs({
     phases: { type: 'string', default: PHASES.join(',') },
     events: { type: 'string' },
     'wait-load': { type: 'boolean' },
+    render: { type: 'string' },
     seed: { type: 'string', default: '20261204' },
   },
 });
@@ -178,6 +183,8 @@ async function runPhases(
   const lookup = phases.has('lookup')
     ? await runLookupPhase(scale, addresses, Number(values.seed))
     : {};
+  // Kept apart as soon as they exist, so a later phase that fails does not lose them.
+  writeFileSync(join(out, 'lookup-results.json'), `${JSON.stringify(lookup, null, 2)}\n`);
   const stores =
     phases.has('naive') || phases.has('pipeline')
       ? await runStorePhases(scale, phases, addresses, out)
@@ -195,8 +202,21 @@ function writeResults(results: BenchResults, out: string, doc: string | undefine
   log(`wrote ${join(out, 'results.json')}${doc === undefined ? '' : ` and ${doc}`}`);
 }
 
+/** Renders the report again from a `results.json` of an earlier run, without measuring. */
+function renderAgain(path: string, doc: string | undefined): void {
+  // The file is this program's own output, written by `writeResults` below.
+  const results = JSON.parse(readFileSync(path, 'utf8')) as BenchResults;
+  const report = renderReport(results);
+  writeFileSync(doc ?? join(dirname(path), 'benchmarks.md'), report);
+}
+
 async function main(): Promise<void> {
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  if (values.render !== undefined) {
+    renderAgain(values.render, values.doc);
+    return;
+  }
+
   const scale = chooseScale();
   const phases = choosePhases();
   const out = resolve(values.out ?? join(ROOT, '.strata', 'bench', scale.name));

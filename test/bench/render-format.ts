@@ -11,6 +11,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 export function ms(value: number): string {
   if (!Number.isFinite(value)) return 'n/a';
   if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
+  if (value >= 1000) return `${Number((value / 1000).toPrecision(3))} s`;
   if (value >= 1) return `${Number(value.toPrecision(3))} ms`;
 
   return `${Number((value * 1000).toPrecision(3))} µs`;
@@ -19,6 +20,13 @@ export function ms(value: number): string {
 /** Formats a count with thousands separators, rounded to an integer. */
 export function count(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+}
+
+/** Formats a rate: three significant digits below 100, else a count. */
+export function rate(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+
+  return value >= 100 ? count(value) : String(Number(value.toPrecision(3)));
 }
 
 export function ratio(value: number): string {

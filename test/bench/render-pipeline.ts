@@ -1,6 +1,6 @@
 import type { ProfileSummary } from './cpu-profile.ts';
 import type { PipelineResult, ThroughputRun } from './pipeline-bench.ts';
-import { count, mebibytes, ms, ratio, spread, table } from './render-format.ts';
+import { count, mebibytes, ms, rate, ratio, spread, table } from './render-format.ts';
 
 /** Renders the end-to-end, fan-out and RSS sections of the report. */
 export function renderPipeline(pipeline: PipelineResult | undefined): string {
@@ -27,7 +27,7 @@ function runRow(label: string, run: ThroughputRun): string[] {
     count(run.completed),
     ms(run.publishMs),
     ms(run.durationMs),
-    count(run.eventsPerSecond),
+    rate(run.eventsPerSecond),
   ];
 }
 
@@ -39,7 +39,7 @@ function renderThroughput(pipeline: PipelineResult): string {
   ];
   const incomplete =
     strata.completed < strata.events
-      ? `\n\n**The Strata run was cut off** after ${ms(strata.durationMs)} with ${count(strata.completed)} of ${count(strata.events)} results; its rate is over the results that arrived.`
+      ? `\n\n**The Strata run was cut off** after ${ms(strata.durationMs)} with ${count(strata.completed)} of ${count(strata.events)} results. Its rate is over the results that arrived.`
       : '';
 
   return [
@@ -50,8 +50,8 @@ function renderThroughput(pipeline: PipelineResult): string {
       ['pipeline', 'events', 'completed', 'publish time', 'time to last result', 'events/s'],
       rows,
     ) + incomplete,
-    `Strata: ${count(strata.eventsPerSecond)} events/s; results per second in each tenth of the run: ${spread(strata.windowRates, count)}. ` +
-      `Relay: ${spread(relay.eventsPerSecond, count)} events/s. Strata reaches ${ratio(pipeline.relayRatio)} the relay's median.`,
+    `Strata: ${rate(strata.eventsPerSecond)} events/s; results per second in each tenth of the run: ${spread(strata.windowRates, rate)}. ` +
+      `Relay: ${spread(relay.eventsPerSecond, rate)} events/s. Strata reaches ${ratio(pipeline.relayRatio)} the relay's median.`,
   ].join('\n\n');
 }
 

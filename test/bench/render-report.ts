@@ -14,7 +14,10 @@ export function renderReport(results: BenchResults): string {
     '# Benchmarks',
     `Written by \`pnpm bench -- --scale ${results.scale.name}\` (\`test/bench/main.ts\`) from ` +
       `${results.startedAt} to ${results.finishedAt}. Each figure comes with its spread: ` +
-      'p50 and p99 over n timed operations, or min / median / max over repetitions.',
+      'p50 and p99 over n timed operations, or min / median / max over repetitions. ' +
+      '`--scale tiny` runs the same phases at small sizes. The integration suite runs ' +
+      '`--scale ci` (`test/bench/bench-harness.test.ts`) and checks only that every phase ' +
+      'wrote well-formed figures, never a timing.',
     renderMachine(results),
     renderTargets(results),
     renderLookup(results),
