@@ -6,6 +6,8 @@ import type { PipelineResult } from './pipeline-bench.ts';
 /** Everything one benchmark run measured, as written to `results.json`. */
 export interface BenchResults {
   scale: BenchScale;
+  /** The measured source: HEAD commit when the run started, marked when tracked files changed. */
+  source?: string;
   startedAt: string;
   finishedAt: string;
   /** `os.loadavg()` (1, 5 and 15 minutes) when the run started and when it ended. */

@@ -2,6 +2,7 @@
 // memory per image, the naive lookups without a chain index, and the end-to-end pipeline against
 // a bare Kafka relay. Run with `pnpm bench -- --scale ci|tiny|full`; see docs/benchmarks.md.
 // `--render results.json` writes the report of an earlier run again, with `--doc` as target.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -31,6 +32,7 @@ const LOAD_WAIT_MS = 25 * 60_000;
 const args = process.argv.slice(2);
 const { values } = parseArgs({
   args: args[0] === '--' ? args.slice(1) : args,
+  allowNegative: true,
   options: {
     scale: { type: 'string', default: 'tiny' },
     out: { type: 'string' },
@@ -80,6 +82,19 @@ async function waitForQuietMachine(): Promise<void> {
         .join(' ')}; waiting`,
     );
     await sleep(LOAD_POLL_MS);
+  }
+}
+
+/** Names the measured source: the HEAD commit, marked when tracked files have changes. */
+function sourceRevision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+    const head = git('rev-parse', '--short', 'HEAD').trim();
+    const changed = git('status', '--porcelain', '--untracked-files=no').trim() !== '';
+
+    return changed ? `${head} with uncommitted changes` : head;
+  } catch {
+    return 'unknown (not a git work tree)';
   }
 }
 
@@ -227,6 +242,7 @@ async function main(): Promise<void> {
   if (values['wait-load'] ?? scale.name === 'full') await waitForQuietMachine();
   const loadAtStart = loadavg();
   const startedAt = new Date().toISOString();
+  const source = sourceRevision();
   log(`scale ${scale.name}, phases ${[...phases].join(',')}, load ${loadAtStart[0]?.toFixed(2)}`);
 
   const services = await resolveServices(process.env);
@@ -235,7 +251,7 @@ async function main(): Promise<void> {
     const loadAverage = { start: loadAtStart, end: loadavg() };
     const finishedAt = new Date().toISOString();
     writeResults(
-      { scale, startedAt, finishedAt, loadAverage, machine: machine(), ...figures },
+      { scale, source, startedAt, finishedAt, loadAverage, machine: machine(), ...figures },
       out,
       doc,
     );

@@ -38,6 +38,7 @@ function renderMachine(results: BenchResults): string {
     ['memory', `${machine.memoryGiB} GiB`],
     ['kernel', machine.kernel],
     ['Node.js', machine.node],
+    ['measured source', results.source ?? 'not recorded'],
     ['load average (1 / 5 / 15 min) at start', load(loadAverage.start)],
     ['load average (1 / 5 / 15 min) at end', load(loadAverage.end)],
   ];
