@@ -19,4 +19,14 @@ export interface BenchResults {
   lookup?: LookupSizeResult[];
   naive?: NaiveBenchResult;
   pipeline?: PipelineResult;
+  /** Set when the pipeline figures come from a later run than the others. */
+  pipelineRun?: RunInfo;
+}
+
+/** When and on what a run measured. */
+export interface RunInfo {
+  source: string;
+  startedAt: string;
+  finishedAt: string;
+  loadAverage: { start: number[]; end: number[] };
 }

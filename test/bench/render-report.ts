@@ -42,6 +42,15 @@ function renderMachine(results: BenchResults): string {
     ['load average (1 / 5 / 15 min) at start', load(loadAverage.start)],
     ['load average (1 / 5 / 15 min) at end', load(loadAverage.end)],
   ];
+  const pipelineRun = results.pipelineRun;
+  if (pipelineRun !== undefined) {
+    rows.push([
+      'pipeline figures',
+      `a later run, ${pipelineRun.startedAt} to ${pipelineRun.finishedAt}, source ` +
+        `${pipelineRun.source}, load average ${load(pipelineRun.loadAverage.start)} at start ` +
+        `and ${load(pipelineRun.loadAverage.end)} at end`,
+    ]);
+  }
   if (redis !== undefined) {
     const config = Object.entries(redis.config).map(([key, value]) => `${key} ${value}`);
     const where = redis.dedicated ? 'a redis-server started by the run' : 'the shared server';
