@@ -86,24 +86,18 @@ export interface PipelineResult {
  */
 export async function runPipelineBench(options: PipelineBenchOptions): Promise<PipelineResult> {
   const kafka = benchKafka(options.addresses.kafkaBrokers, 'strata-bench');
-  const producer = kafka.producer();
-  await producer.connect();
-  try {
-    const shared = { options, kafka, producer };
-    const relayRuns = await withDeployment(shared, runRelays);
-    const strata = await withDeployment(shared, runStrata);
-    const fanOut = await withDeployment(shared, runFanOut);
-    const relayRate = spreadOf(relayRuns.map((run) => run.eventsPerSecond));
+  const shared = { options, kafka };
+  const relayRuns = await withDeployment(shared, runRelays);
+  const strata = await withDeployment(shared, runStrata);
+  const fanOut = await withDeployment(shared, runFanOut);
+  const relayRate = spreadOf(relayRuns.map((run) => run.eventsPerSecond));
 
-    return {
-      ...strata,
-      fanOut,
-      relay: { runs: relayRuns, eventsPerSecond: relayRate },
-      relayRatio: round(strata.strata.eventsPerSecond / relayRate.median),
-    };
-  } finally {
-    await producer.disconnect();
-  }
+  return {
+    ...strata,
+    fanOut,
+    relay: { runs: relayRuns, eventsPerSecond: relayRate },
+    relayRatio: round(strata.strata.eventsPerSecond / relayRate.median),
+  };
 }
 
 interface Context {
@@ -115,18 +109,27 @@ interface Context {
   groups: string[];
 }
 
-/** Runs `step` on a deployment of its own, then stops its workers and deletes what it made. */
+/**
+ * Runs `step` on a deployment of its own with a producer of its own, then stops the workers,
+ * disconnects the producer and deletes what the step made. The producer never creates topics
+ * and is gone before the topics are deleted: the local broker creates topics on request
+ * (`auto.create.topics.enable`), and a connected producer's metadata refresh brought deleted
+ * topics back.
+ */
 async function withDeployment<T>(
-  shared: Omit<Context, 'deployment' | 'groups'>,
+  shared: Pick<Context, 'options' | 'kafka'>,
   step: (context: Context) => Promise<T>,
 ): Promise<T> {
-  const context = { ...shared, deployment: new PipelineDeployment(shared.options.addresses) };
+  const deployment = new PipelineDeployment(shared.options.addresses);
+  const producer = shared.kafka.producer({ allowAutoTopicCreation: false });
   const groups: string[] = [];
+  await producer.connect();
   try {
-    return await step({ ...context, groups });
+    return await step({ ...shared, deployment, producer, groups });
   } finally {
-    await context.deployment.stop();
-    await context.deployment.cleanUp(shared.kafka, groups);
+    await deployment.stop();
+    await producer.disconnect();
+    await deployment.cleanUp(shared.kafka, groups);
   }
 }
 
