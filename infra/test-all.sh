@@ -97,9 +97,16 @@ main() {
   if [ "${#failed[@]}" -gt 0 ]; then
     log "failed before the tests: ${failed[*]}"
   fi
+  local registries_running=0
+  bash infra/local/registry.sh status >/dev/null 2>&1 && registries_running=1
   log "pnpm test"
   pnpm test
   local status=$?
+  # The registry tests start two registries that stay up for later runs; stop them when this run
+  # started them, as the other local servers are.
+  if [ "$registries_running" = 0 ] && [ "${STRATA_KEEP_SERVICES:-0}" != 1 ]; then
+    bash infra/local/registry.sh down >/dev/null 2>&1 || log "stopping the test registries failed"
+  fi
   if [ "${#failed[@]}" -gt 0 ] && [ "$status" -eq 0 ]; then
     status=1
   fi

@@ -5,6 +5,7 @@
 #   registry.sh up      install the Debian packages when missing, start both registries, build
 #                       the images (cached by recipe) and push them; prints KEY=value lines
 #   registry.sh down    stop both registries
+#   registry.sh status  exit 0 when both registries run, 1 otherwise
 #   registry.sh env     print the KEY=value lines only
 #
 # Images, each level built FROM the one before, like a distribution, a runtime and an
@@ -187,8 +188,11 @@ main() {
     env)
       print_env "$(build_images)"
       ;;
+    status)
+      running_pid registry-gzip >/dev/null && running_pid registry-zstd >/dev/null
+      ;;
     *)
-      echo "usage: registry.sh up|down|env" >&2
+      echo "usage: registry.sh up|down|status|env" >&2
       exit 2
       ;;
   esac
