@@ -12,3 +12,4 @@ export * from './shutdown-steps.ts';
 export * from './worker-metrics.ts';
 export * from './worker-state.ts';
 export * from './test-logger.ts';
+export * from './worker-process.ts';

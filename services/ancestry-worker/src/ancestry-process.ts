@@ -5,22 +5,13 @@ import type {
   ObjectStore,
   ResultVersionStore,
 } from '@strata/core';
-import {
-  createLogger,
-  createWorkerMetrics,
-  handleProcessSignals,
-  maskConfig,
-  retry,
-  runShutdownSteps,
-  startHealthServer,
-} from '@strata/runtime';
+import { runWorkerProcess } from '@strata/runtime';
 import type {
-  DestinationStream,
-  HealthServer,
   Logger,
-  ProcessHandle,
   ShutdownStep,
-  WorkerMetrics,
+  WorkerProcess,
+  WorkerProcessDefinition,
+  WorkerProcessOptions,
 } from '@strata/runtime';
 import { ancestrySettings, parseAncestryConfig } from './ancestry-config.ts';
 import type { AncestryConfig } from './ancestry-config.ts';
@@ -41,101 +32,9 @@ export interface ConnectedPorts {
 /** Connects the adapters named by the config; `main.ts` passes the real ones. */
 export type ConnectPorts = (config: AncestryConfig, logger: Logger) => Promise<ConnectedPorts>;
 
-export interface AncestryProcessOptions {
-  env: Readonly<Record<string, string | undefined>>;
-  process: ProcessHandle;
-  connect: ConnectPorts;
-  /** Writer of config errors. Default stderr. */
-  writeError?: (text: string) => void;
-  /** Destination of log lines. Default stdout. */
-  logDestination?: DestinationStream;
-}
+export type AncestryProcessOptions = WorkerProcessOptions<AncestryConfig, ConnectedPorts>;
 
-export interface AncestryProcess {
-  worker: AncestryWorker;
-  health: HealthServer;
-  /** Runs the orderly shutdown the first signal runs; safe to call twice. */
-  drain(): Promise<boolean>;
-}
-
-function parseOrReport(options: AncestryProcessOptions): AncestryConfig | undefined {
-  try {
-    return parseAncestryConfig(options.env);
-  } catch (error) {
-    const write = options.writeError ?? ((text: string) => process.stderr.write(text));
-    write(`${error instanceof Error ? error.message : String(error)}\n`);
-    options.process.exit(1);
-    return undefined;
-  }
-}
-
-/**
- * Resources an orderly shutdown closes, filled in as startup opens them: the consumer first,
- * then the ports in the order `connect` gave, then the health server.
- */
-class ProcessResources {
-  readonly startup = new AbortController();
-  readonly #logger: Logger;
-  readonly #steps: ShutdownStep[] = [];
-  worker: AncestryWorker | undefined;
-  health: HealthServer | undefined;
-  #draining: Promise<boolean> | undefined;
-
-  constructor(logger: Logger) {
-    this.#logger = logger;
-  }
-
-  addSteps(steps: readonly ShutdownStep[]): void {
-    this.#steps.push(...steps);
-  }
-
-  /** Aborts startup and runs every shutdown step once; later calls return the same result. */
-  drain(): Promise<boolean> {
-    this.#draining ??= this.#runSteps();
-    return this.#draining;
-  }
-
-  #runSteps(): Promise<boolean> {
-    this.startup.abort(new Error('shutdown requested'));
-    const steps = [
-      { name: 'stop consumer', run: () => this.worker?.stop() ?? Promise.resolve() },
-      ...this.#steps,
-      { name: 'close health server', run: () => this.health?.close() ?? Promise.resolve() },
-    ];
-
-    return runShutdownSteps(steps, this.#logger);
-  }
-}
-
-async function connectAndStart(
-  options: AncestryProcessOptions,
-  config: AncestryConfig,
-  resources: ProcessResources,
-  context: { logger: Logger; metrics: WorkerMetrics },
-): Promise<AncestryWorker> {
-  const { logger, metrics } = context;
-  const signal = resources.startup.signal;
-  const ports = await retry(() => options.connect(config, logger), {
-    operation: 'connect',
-    signal,
-    logger,
-    maxDelayMs: config.RETRY_MAX_DELAY_MS,
-    onRetry: () => metrics.retries.inc({ operation: 'connect' }),
-  });
-  if (signal.aborted) {
-    // The shutdown began while connecting and could not know these ports.
-    await runShutdownSteps(ports.closeSteps, logger);
-    signal.throwIfAborted();
-  }
-
-  resources.addSteps(ports.closeSteps);
-  const settings = ancestrySettings(config);
-  const worker = createAncestryWorker({ ...ports, logger, metrics, settings });
-  resources.worker = worker;
-  await worker.start();
-
-  return worker;
-}
+export type AncestryProcess = WorkerProcess<AncestryWorker>;
 
 /**
  * Runs the ancestry worker as a process: parses the config (exit 1 listing every problem when
@@ -143,49 +42,15 @@ async function connectAndStart(
  * and starts consuming. Resolves once the worker runs, or with undefined when it could not
  * start. The signal handlers end the process.
  */
-export async function runAncestryProcess(
+export function runAncestryProcess(
   options: AncestryProcessOptions,
 ): Promise<AncestryProcess | undefined> {
-  const config = parseOrReport(options);
-  if (config === undefined) {
-    return undefined;
-  }
-
-  const logger = createLogger({
+  const definition: WorkerProcessDefinition<AncestryConfig, ConnectedPorts, AncestryWorker> = {
     service: 'ancestry-worker',
-    level: config.LOG_LEVEL,
-    destination: options.logDestination,
-  });
-  logger.info({ config: maskConfig(config) }, 'config loaded');
-  const metrics = createWorkerMetrics();
-  const resources = new ProcessResources(logger);
-  const drain = () => resources.drain();
-  handleProcessSignals({
-    logger,
-    graceMs: config.SHUTDOWN_GRACE_MS,
-    drain,
-    process: options.process,
-  });
-  try {
-    const health = await startHealthServer({
-      host: config.HTTP_HOST,
-      port: config.HTTP_PORT,
-      registry: metrics.registry,
-      readiness: () => resources.worker?.readiness() ?? { ready: false, status: 'starting' },
-      logger,
-    });
-    resources.health = health;
-    const worker = await connectAndStart(options, config, resources, { logger, metrics });
+    parseConfig: parseAncestryConfig,
+    createWorker: (ports, { config, logger, metrics }) =>
+      createAncestryWorker({ ...ports, logger, metrics, settings: ancestrySettings(config) }),
+  };
 
-    return { worker, health, drain };
-  } catch (error) {
-    if (resources.startup.signal.aborted) {
-      return undefined;
-    }
-
-    logger.fatal({ err: error }, 'worker failed to start');
-    await drain();
-    options.process.exit(1);
-    return undefined;
-  }
+  return runWorkerProcess(definition, options);
 }
