@@ -5,3 +5,5 @@ export { KafkaEventBus } from './kafka-event-bus.ts';
 export type { KafkaEventBusOptions } from './kafka-event-bus.ts';
 export { KafkaGroupAdmin } from './kafka-group-admin.ts';
 export type { PartitionLag } from './kafka-group-admin.ts';
+export { kafkaOptionsFromVariables } from './kafka-config-options.ts';
+export type { KafkaVariables } from './kafka-config-options.ts';

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
-
-import { createKafka, KafkaEventBus, KafkaGroupAdmin } from '@strata/kafka';
+import {
+  createKafka,
+  KafkaEventBus,
+  KafkaGroupAdmin,
+  kafkaOptionsFromVariables,
+} from '@strata/kafka';
 import { connectMongo, createImageStore, type MongoImageStore } from '@strata/mongodb';
 import { connectRedis, RedisChainIndex } from '@strata/redis';
 import {
@@ -25,40 +28,14 @@ export const s3Schema = z.object(s3ConfigShape);
 function kafkaClient(env: Environment, logger: Logger) {
   const config = parseConfig(kafkaSchema, env);
   const kafka = createKafka({
-    brokers: config.KAFKA_BROKERS,
-    clientId: config.KAFKA_CLIENT_ID,
-    connectionTimeoutMs: config.KAFKA_CONNECTION_TIMEOUT_MS,
-    requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS,
+    ...kafkaOptionsFromVariables(config, logger),
     // A command fails fast and names the broker; the workers are the ones that wait it out.
     retries: 2,
     // kafkajs logs every failed attempt; a command reports the final error once instead.
     logger: logger.child({ component: 'kafkajs' }, { level: env.LOG_LEVEL ?? 'fatal' }),
-    ...(config.KAFKA_TLS ? { tls: kafkaTls(config) } : {}),
-    ...(config.KAFKA_SASL_MECHANISM === undefined
-      ? {}
-      : {
-          sasl: {
-            mechanism: config.KAFKA_SASL_MECHANISM,
-            username: config.KAFKA_SASL_USERNAME ?? '',
-            password: config.KAFKA_SASL_PASSWORD ?? '',
-          },
-        }),
   });
 
   return { kafka, brokers: config.KAFKA_BROKERS };
-}
-
-function kafkaTls(config: z.output<typeof kafkaSchema>) {
-  const read = (path: string | undefined) =>
-    path === undefined ? undefined : readFileSync(path, 'utf8');
-  const ca = read(config.KAFKA_TLS_CA_FILE);
-
-  return {
-    ...(ca === undefined ? {} : { ca: [ca] }),
-    ...(config.KAFKA_TLS_CERT_FILE === undefined
-      ? {}
-      : { cert: read(config.KAFKA_TLS_CERT_FILE), key: read(config.KAFKA_TLS_KEY_FILE) }),
-  };
 }
 
 function connectBus(env: Environment, logger: Logger): Promise<Connected<KafkaEventBus>> {
