@@ -45,7 +45,7 @@ function kafkaMetadataRequest() {
   offset = body.writeInt32BE(1, offset); // correlation_id
   offset = body.writeInt16BE(clientId.length, offset);
   offset += clientId.copy(body, offset);
-  offset = body.writeInt32BE(-1, offset); // topics: null asks for all topics
+  offset = body.writeInt32BE(-1, offset); // topics: null requests all topics
   body.writeInt8(0, offset); // allow_auto_topic_creation: false
   const size = Buffer.alloc(4);
   size.writeInt32BE(body.length);

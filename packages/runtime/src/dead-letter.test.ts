@@ -74,7 +74,7 @@ describe('deadLetterTopic', () => {
   });
 });
 
-/** An object store over a Map, enough to see what was written. */
+/** Creates an object store over a Map, enough to see what was written. */
 function mapObjectStore(): ObjectStore & { objects: Map<string, Uint8Array> } {
   const objects = new Map<string, Uint8Array>();
 

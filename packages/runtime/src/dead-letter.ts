@@ -63,7 +63,7 @@ export interface DeadLetterInfo {
   deadLetteredAt: string;
   /** The original record's headers, without the dead-letter ones. */
   originalHeaders: Record<string, string>;
-  /** Where the original value is, when it was too large to publish with the dead letter. */
+  /** Location of the original value, when it was too large to publish with the dead letter. */
   offloadedValue?: { uri: string; sha256: string; bytes: number };
 }
 

@@ -9,7 +9,7 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
  */
 export type LocalServiceName = ServiceName | 'redis-cluster';
 
-/** Where the address of a service came from. */
+/** Source of a service's address. */
 export type ServiceSource = 'environment' | 'testcontainers' | 'local';
 
 /** Endpoint and credentials of an S3 server. */

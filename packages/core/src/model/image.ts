@@ -1,7 +1,7 @@
 /** `sha256:` followed by 64 lowercase hex digits, or `sha512:` followed by 128. */
 export type Digest = string;
 
-/** Which layer identity a chain is computed over. */
+/** Layer identity a chain is computed over. */
 export type ChainKind = 'diffId' | 'blob';
 
 export interface Layer {
@@ -63,7 +63,7 @@ export interface ImageDescription {
 }
 
 /**
- * One stored image: what the latest accepted analysis said about it, plus its prefix chains.
+ * One stored image: what the latest accepted analysis reported about it, plus its prefix chains.
  * `blobChains[i]` is the chain over the layer digests of layers 0..i; `diffIdChains[i]` the same
  * over diff IDs, or null when any layer lacks a diff ID.
  */
