@@ -4,7 +4,8 @@
 
 FERRETDB_VERSION=v1.24.2
 MONGODB_PORT=${STRATA_MONGODB_PORT:-27017}
-FERRETDB_HOME="$STRATA_CACHE_DIR/ferretdb-$FERRETDB_VERSION"
+# The build carries one fix (see ferretdb_fix_id_index), so its install has a name of its own.
+FERRETDB_HOME="$STRATA_CACHE_DIR/ferretdb-$FERRETDB_VERSION-id-index"
 
 mongodb_address() {
   echo "127.0.0.1:$MONGODB_PORT"
@@ -12,6 +13,21 @@ mongodb_address() {
 
 mongodb_installed() {
   [ -x "$FERRETDB_HOME/bin/ferretdb" ]
+}
+
+# FerretDB 1.24's SQLite backend creates the unique `_id` index of a collection on the expression
+# `_ferretdb_sjson->"_id"` but queries, updates and deletes by `_id` with
+# `_ferretdb_sjson->'$._id'`. Both pick the same JSON value, yet SQLite uses an expression index
+# only for the expression it was created on, so every `_id` lookup scans the whole table
+# (`EXPLAIN QUERY PLAN` shows `SCAN`). The fix writes the query expression the way the index has
+# it, and SQLite then serves `_id` lookups from the index (`SEARCH ... USING INDEX`).
+ferretdb_fix_id_index() {
+  local file="$1/internal/backends/sqlite/metadata/metadata.go"
+  grep -q "IDColumn = DefaultColumn + \"->'\$._id'\"" "$file" ||
+    die "mongodb: FerretDB source $file lacks the expected _id expression; ferretdb_fix_id_index matches FerretDB v1.24.2 only"
+  sed -i "s/IDColumn = DefaultColumn + \"->'\$._id'\"/IDColumn = DefaultColumn + \`->\"_id\"\`/" "$file"
+  grep -q 'IDColumn = DefaultColumn + `->"_id"`' "$file" ||
+    die "mongodb: patching the _id expression in $file failed; check the sed pattern in ferretdb_fix_id_index"
 }
 
 # `go install github.com/FerretDB/FerretDB/cmd/ferretdb@VERSION` builds a binary that panics at
@@ -29,6 +45,7 @@ mongodb_install() {
   cp -r "$module_dir" "$source"
   chmod -R u+w "$source"
   echo "$FERRETDB_VERSION" >"$source/build/version/version.txt"
+  ferretdb_fix_id_index "$source"
   (cd "$source" && GOFLAGS=-buildvcs=false go build -trimpath \
     -o "$FERRETDB_HOME/bin/ferretdb.partial" ./cmd/ferretdb) >&2 ||
     die "mongodb: building FerretDB $FERRETDB_VERSION failed"

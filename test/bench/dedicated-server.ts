@@ -1,12 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
+import { ROOT } from './bench-process.ts';
 
 /** Server settings of the benchmark's own Redis, passed as command-line options. */
 export const DEDICATED_REDIS_CONFIG = {
@@ -141,20 +142,21 @@ async function ferretDbVersion(url: string): Promise<string> {
   }
 }
 
-/** Finds the FerretDB binary under the local services' cache directory. */
+/**
+ * Finds the FerretDB binary that `infra/local/mongodb.sh` installs: the version that script names,
+ * built with its `_id` index fix, under the local services' cache directory.
+ */
 function installedFerretDb(): string | null {
   const cache = process.env.STRATA_CACHE_DIR ?? join(homedir(), '.cache', 'strata');
-  if (!existsSync(cache)) {
-    return null;
+  const script = readFileSync(join(ROOT, 'infra', 'local', 'mongodb.sh'), 'utf8');
+  const version = /^FERRETDB_VERSION=(\S+)$/m.exec(script)?.[1];
+  if (version === undefined) {
+    throw new Error('infra/local/mongodb.sh names no FERRETDB_VERSION');
   }
 
-  const installed = readdirSync(cache)
-    .filter((name) => name.startsWith('ferretdb-'))
-    .map((name) => join(cache, name, 'bin', 'ferretdb'))
-    .filter((path) => existsSync(path))
-    .sort();
+  const binary = join(cache, `ferretdb-${version}-id-index`, 'bin', 'ferretdb');
 
-  return installed.at(-1) ?? null;
+  return existsSync(binary) ? binary : null;
 }
 
 /** Finds a free loopback TCP port by binding port 0 and closing the listener. */
