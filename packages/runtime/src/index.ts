@@ -8,6 +8,7 @@ export * from './mask-credentials.ts';
 export * from './parse-config.ts';
 export * from './process-signals.ts';
 export * from './retry.ts';
+export * from './run-concurrently.ts';
 export * from './shutdown-steps.ts';
 export * from './worker-metrics.ts';
 export * from './worker-state.ts';

@@ -22,6 +22,18 @@ describe('parseAncestryConfig', () => {
     expect(settings.compareTo).toEqual({ relation: 'default' });
     expect(settings.markedBaseTagPatterns).toEqual([]);
     expect(settings.resultMaxInlineBytes).toBe(262_144);
+    expect(settings.concurrency).toBe(8);
+  });
+
+  it('parses and bounds ANCESTRY_CONCURRENCY', () => {
+    expect(
+      ancestrySettings(parseAncestryConfig({ ...env, ANCESTRY_CONCURRENCY: '3' })),
+    ).toMatchObject({
+      concurrency: 3,
+    });
+    expect(() => parseAncestryConfig({ ...env, ANCESTRY_CONCURRENCY: '0' })).toThrow(
+      /ANCESTRY_CONCURRENCY/,
+    );
   });
 
   it('reads the comparison and marked base patterns', () => {

@@ -52,6 +52,8 @@ export const ancestryConfigSchema = z
     MARKED_BASE_TAG_PATTERNS: envList().optional(),
     /** Largest set of relatives recomputed inline; larger sets go through the recompute topic. */
     RECOMPUTE_INLINE_MAX: envInteger(0, 100_000).default(defaults.recomputeInlineMax),
+    /** Number of images of one batch handled at the same time. Default 8. */
+    ANCESTRY_CONCURRENCY: envInteger(1, 1024).default(defaults.concurrency),
     /** Largest result published inline, in bytes of JSON; larger ones go to S3. Default 256 KiB. */
     RESULT_MAX_INLINE_BYTES: envInteger(1024, 900 * 1024).default(defaults.resultMaxInlineBytes),
     /** Key prefix of results stored in `S3_BUCKET`. Default `results/`. */
@@ -86,6 +88,7 @@ export function ancestrySettings(config: AncestryConfig): AncestrySettings {
     compareTo: COMPARISON_REQUESTS[config.COMPARE_TO],
     markedBaseTagPatterns: config.MARKED_BASE_TAG_PATTERNS ?? [],
     recomputeInlineMax: config.RECOMPUTE_INLINE_MAX,
+    concurrency: config.ANCESTRY_CONCURRENCY,
     resultMaxInlineBytes: config.RESULT_MAX_INLINE_BYTES,
     bucket: config.S3_BUCKET,
     resultPrefix: config.RESULT_PREFIX,

@@ -40,6 +40,11 @@ export interface AncestrySettings {
    * set goes through the recompute topic, one record per image. Default 16.
    */
   recomputeInlineMax: number;
+  /**
+   * Number of images of one batch handled at the same time. Records of one image share a key
+   * and stay in order. Default 8.
+   */
+  concurrency: number;
   /** Largest serialized result published inline; a larger one goes to the object store. Default 256 KiB. */
   resultMaxInlineBytes: number;
   /** Bucket of the object store, used in `resultRef.uri`. */
@@ -68,6 +73,7 @@ export const DEFAULT_ANCESTRY_SETTINGS: Omit<AncestrySettings, 'bucket'> = {
   compareTo: { relation: 'default' },
   markedBaseTagPatterns: [],
   recomputeInlineMax: 16,
+  concurrency: 8,
   resultMaxInlineBytes: 256 * 1024,
   resultPrefix: 'results/',
   retryInitialDelayMs: 200,

@@ -113,6 +113,31 @@ describe('createAncestryWorker', () => {
     }
   });
 
+  it('derives a concurrent batch completely', async () => {
+    const { context, ancestry, settle } = await setup({ concurrency: 8 });
+    const apps = Array.from({ length: 12 }, (_, position): TestImage => ({
+      name: `app-${position}`,
+      layers: ['os', 'runtime', `app-${position}`],
+      vulnerabilities: [],
+    }));
+    const records = [...apps, APP, RUNTIME, OS].map(recordOf);
+    for (const record of records) {
+      await storeImage(context, record);
+    }
+    // One publish call: the worker receives every record in one batch.
+    await context.bus.publish(
+      context.settings.topics.indexed,
+      records.map((record) => indexedMessage(record)),
+    );
+    await settle();
+
+    for (const image of [...apps, APP]) {
+      const body = ancestryEventSchema.parse(latestBody(ancestry.messages, digestOf(image.name)));
+      expect(body.parent?.digest).toBe(digestOf('runtime'));
+      expect(body.base?.digest).toBe(digestOf('os'));
+    }
+  });
+
   it('recomputes relatives through the recompute topic over the inline limit', async () => {
     const { context, ancestry, settle, index } = await setup({ recomputeInlineMax: 0 });
     await index(APP, RUNTIME);

@@ -1,5 +1,12 @@
-import type { ConsumedBatch, Subscription } from '@strata/core';
-import { closeOnce, deadLetterTopic, retry, WorkerStateMachine } from '@strata/runtime';
+import type { ConsumedBatch, ConsumedMessage, Subscription } from '@strata/core';
+import {
+  closeOnce,
+  deadLetterTopic,
+  groupByKey,
+  retry,
+  runConcurrently,
+  WorkerStateMachine,
+} from '@strata/runtime';
 import type { Readiness, WorkerState } from '@strata/runtime';
 import type { AncestryContext, AncestryDependencies } from './ancestry-context.ts';
 import type { HandleOutcome } from './handle-indexed.ts';
@@ -33,26 +40,31 @@ async function handleBatch(context: AncestryContext, batch: ConsumedBatch) {
   const { logger, metrics, clock } = context;
   const startedAt = clock();
   const counts: Partial<Record<HandleOutcome, number>> = {};
-  for (const message of batch.messages) {
-    const messageStartedAt = clock();
-    metrics.eventsConsumed.inc({ topic: message.topic });
-    const outcome = await processMessage(context, message, batch.signal);
-    counts[outcome] = (counts[outcome] ?? 0) + 1;
-    metrics.processingSeconds.observe(
-      { topic: message.topic, outcome },
-      (clock() - messageStartedAt) / 1000,
-    );
-    logger.debug(
-      {
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset,
-        key: message.key,
-        outcome,
-      },
-      'event processed',
-    );
-  }
+  const processGroup = async (messages: readonly ConsumedMessage[]) => {
+    for (const message of messages) {
+      const messageStartedAt = clock();
+      metrics.eventsConsumed.inc({ topic: message.topic });
+      const outcome = await processMessage(context, message, batch.signal);
+      counts[outcome] = (counts[outcome] ?? 0) + 1;
+      metrics.processingSeconds.observe(
+        { topic: message.topic, outcome },
+        (clock() - messageStartedAt) / 1000,
+      );
+      logger.debug(
+        {
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          key: message.key,
+          outcome,
+        },
+        'event processed',
+      );
+    }
+  };
+  // Records of one image share a key and stay in order. Records of different images are as
+  // independent as records handled by two workers, so their I/O overlaps.
+  await runConcurrently(groupByKey(batch.messages), context.settings.concurrency, processGroup);
 
   recordConsumerLag(metrics, batch);
   logger.info(

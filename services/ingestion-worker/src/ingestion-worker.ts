@@ -1,11 +1,17 @@
 import type { ConsumedBatch, ConsumedMessage, Subscription } from '@strata/core';
-import { closeOnce, deadLetterTopic, retry, WorkerStateMachine } from '@strata/runtime';
+import {
+  closeOnce,
+  deadLetterTopic,
+  groupByKey,
+  retry,
+  runConcurrently,
+  WorkerStateMachine,
+} from '@strata/runtime';
 import type { Readiness, WorkerState } from '@strata/runtime';
 import { ChainIndexGuard } from './chain-index-guard.ts';
 import type { IngestionDependencies } from './ingestion-context.ts';
 import { processMessage } from './process-message.ts';
 import { recordConsumerLag } from './record-consumer-lag.ts';
-import { groupByKey, runConcurrently } from './run-concurrently.ts';
 import type { MessageOutcome } from './process-message.ts';
 
 export interface IngestionWorker {
