@@ -40,9 +40,26 @@ export interface LookupSizeResult {
   queriesPerLookup: number;
   redisLookup: TimedSeries;
   deriveAncestry: TimedSeries;
+  /**
+   * The whole `deriveAncestry` with `IN_FLIGHT` lookups at a time, as the ancestry worker runs.
+   * Absent in the results of older runs.
+   */
+  deriveAncestryInFlight?: ConcurrentSeries;
   /** Generated parent-child and alias relations checked in the derived ancestries. */
   relations: { checked: number; missing: number };
 }
+
+/** Throughput of one operation with several calls in flight. */
+export interface ConcurrentSeries {
+  inFlight: number;
+  /** Completed lookups per second of each repetition. */
+  lookupsPerSecond: Spread;
+  /** Wall time per lookup of each repetition: the run's duration over its lookups. */
+  msPerLookup: Spread;
+}
+
+/** Lookups in flight of the concurrent series: the ancestry worker's `ANCESTRY_CONCURRENCY`. */
+export const IN_FLIGHT = 8;
 
 /** Images of the kept trees, loaded by `deriveAncestry` in place of the image store. */
 const KEPT_TREES = 10;
@@ -131,6 +148,7 @@ async function timeLookups(
   await repeat(Math.min(WARM_UP_LOOKUPS, sample.length), derive);
   const redisLookup = await timeSeries(sample.length, options.repetitions, lookup);
   const ancestry = await timeSeries(sample.length, options.repetitions, derive);
+  const inFlight = await timeConcurrent(sample.length, options.repetitions, derive);
   const relations = { checked: 0, missing: 0 };
   for (const image of sample) {
     countRelation(image, await deriveOne(image, index, loadRecords), relations);
@@ -142,6 +160,7 @@ async function timeLookups(
     queriesPerLookup: round(totalQueries / queries.length),
     redisLookup,
     deriveAncestry: ancestry,
+    deriveAncestryInFlight: inFlight,
     relations,
   };
 }
@@ -186,6 +205,35 @@ async function timeSeries(
   }
 
   return { all: summarizeLatencies(all), p99Ms: spreadOf(p99s), lookupsPerSecond: spreadOf(rates) };
+}
+
+/** Runs `count` operations with `IN_FLIGHT` at a time, once per repetition. */
+async function timeConcurrent(
+  count: number,
+  repetitions: number,
+  run: (position: number) => Promise<unknown>,
+): Promise<ConcurrentSeries> {
+  const rates: number[] = [];
+  const perLookup: number[] = [];
+  for (let repetition = 0; repetition < repetitions; repetition += 1) {
+    let next = 0;
+    const lane = async () => {
+      for (let position = next++; position < count; position = next++) {
+        await run(position);
+      }
+    };
+    const started = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, lane));
+    const durationMs = elapsedMs(started);
+    rates.push(count / (durationMs / 1000));
+    perLookup.push(durationMs / count);
+  }
+
+  return {
+    inFlight: IN_FLIGHT,
+    lookupsPerSecond: spreadOf(rates),
+    msPerLookup: spreadOf(perLookup),
+  };
 }
 
 /** Checks that an image's generated parent is among its ancestors, or an alias's original. */
