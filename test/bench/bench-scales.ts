@@ -64,7 +64,7 @@ export const BENCH_SCALES: Record<BenchScale['name'], BenchScale> = {
     naiveMongoLookups: 5,
     naiveMongoBudgetMs: 60_000,
     pipelineEvents: 400,
-    fanOutImages: 300,
+    fanOutImages: 10_000,
     relayRepetitions: 3,
     pipelineBudgetMs: 15 * 60_000,
     rssIntervalMs: 2000,

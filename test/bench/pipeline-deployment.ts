@@ -18,6 +18,9 @@ import { freePort } from './dedicated-server.ts';
 
 export type WorkerName = 'ingestion-worker' | 'ancestry-worker';
 
+/** Images `storeDirectly` writes at the same time, as the ingestion worker's default. */
+const STORE_CONCURRENCY = 16;
+
 /** Topic names of one deployment, unique to the run. */
 export type DeploymentTopics = Record<keyof typeof EVENT_TYPES, string>;
 
@@ -86,7 +89,7 @@ export class PipelineDeployment {
 
   /**
    * Stores records in the deployment's image store and chain index through the adapters, as the
-   * ingestion worker does, but without announcing them.
+   * ingestion worker does (`STORE_CONCURRENCY` at a time), but without announcing them.
    */
   async storeDirectly(records: readonly ImageRecord[]): Promise<void> {
     const mongo = new MongoClient(this.#addresses.mongodbUri, { serverSelectionTimeoutMS: 10_000 });
@@ -94,10 +97,15 @@ export class PipelineDeployment {
     try {
       const store = await createImageStore({ client: mongo, database: this.names.database });
       const index = new RedisChainIndex({ client: redis, prefix: this.names.keyPrefix });
-      for (const record of records) {
-        await store.upsert(record);
-        await index.add(record.image.digest, indexedChains(record));
-      }
+      let next = 0;
+      const lane = async () => {
+        for (let position = next++; position < records.length; position = next++) {
+          const record = records[position] as ImageRecord;
+          await store.upsert(record);
+          await index.add(record.image.digest, indexedChains(record));
+        }
+      };
+      await Promise.all(Array.from({ length: STORE_CONCURRENCY }, lane));
     } finally {
       await mongo.close();
       await redis.quit();
