@@ -5,7 +5,7 @@ import type { Collection } from 'mongodb';
 import { isDuplicateKeyError } from './mongo-errors.ts';
 
 interface LockDocument {
-  /** Image digest. */
+  /** Lock key, such as an image digest, or `<topic>/<image digest>` for a result version. */
   _id: string;
   owner: string;
   expiresAt: Date;
@@ -21,9 +21,10 @@ export interface ImageWriteLocksOptions {
 }
 
 /**
- * Per-image locks for servers whose conditional updates are not atomic, such as FerretDB 1.x.
- * Taking a lock inserts a document keyed by the image digest: the unique `_id` index admits one
- * holder, which every MongoDB-wire server enforces atomically. A crashed holder's lock expires.
+ * Write locks per key (an image, or an image and result topic) for servers whose conditional
+ * updates are not atomic, such as FerretDB 1.x. Taking a lock inserts a document whose `_id`
+ * is the key: the unique `_id` index admits one holder, which every MongoDB-wire server enforces
+ * atomically. A crashed holder's lock expires.
  */
 export class ImageWriteLocks {
   readonly #locks: Collection<LockDocument>;
@@ -38,43 +39,50 @@ export class ImageWriteLocks {
     this.#clock = options.clock ?? Date.now;
   }
 
-  /** Runs `action` while holding the lock of `digest`, and releases it afterwards. */
-  async withLock<T>(digest: string, action: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `action` while holding the lock of `key`, and releases it afterwards. `details` go
+   * into the CONFLICT raised when the wait times out. Default `{ imageDigest: key }`.
+   */
+  async withLock<T>(
+    key: string,
+    action: () => Promise<T>,
+    details: Record<string, unknown> = { imageDigest: key },
+  ): Promise<T> {
     const owner = randomUUID();
-    await this.#acquire(digest, owner);
+    await this.#acquire(key, owner, details);
     try {
       return await action();
     } finally {
-      await this.#locks.deleteOne({ _id: digest, owner });
+      await this.#locks.deleteOne({ _id: key, owner });
     }
   }
 
-  async #acquire(digest: string, owner: string): Promise<void> {
+  async #acquire(key: string, owner: string, details: Record<string, unknown>): Promise<void> {
     const deadline = this.#clock() + this.#maxWaitMs;
     for (let attempt = 0; this.#clock() < deadline; attempt += 1) {
-      if (await this.#tryInsert(digest, owner)) {
+      if (await this.#tryInsert(key, owner)) {
         return;
       }
 
-      const held = await this.#locks.findOne({ _id: digest });
+      const held = await this.#locks.findOne({ _id: key });
       if (held !== null && held.expiresAt.getTime() <= this.#clock()) {
-        await this.#locks.deleteOne({ _id: digest, owner: held.owner });
+        await this.#locks.deleteOne({ _id: key, owner: held.owner });
         continue;
       }
 
       await delay(Math.min(200, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
     }
 
-    throw new StrataError('CONFLICT', `timed out waiting for the write lock of ${digest}`, {
+    throw new StrataError('CONFLICT', `timed out waiting for the write lock of ${key}`, {
       retryable: true,
-      details: { imageDigest: digest, maxWaitMs: this.#maxWaitMs },
+      details: { ...details, maxWaitMs: this.#maxWaitMs },
     });
   }
 
-  async #tryInsert(digest: string, owner: string): Promise<boolean> {
+  async #tryInsert(key: string, owner: string): Promise<boolean> {
     const expiresAt = new Date(this.#clock() + this.#leaseMs);
     try {
-      await this.#locks.insertOne({ _id: digest, owner, expiresAt });
+      await this.#locks.insertOne({ _id: key, owner, expiresAt });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) {
