@@ -157,6 +157,31 @@ function describeQueries(getStore: () => ImageStore): void {
     expect(ofChild).toEqual(digests(grandchild));
   });
 
+  it('drops deleted and re-analysed descendants', async () => {
+    const layers = randomLayers(3);
+    const base = makeImageRecord({ layers: layers.slice(0, 1) });
+    const child = makeImageRecord({ layers, analyzedAt: '2026-01-01T00:00:00Z' });
+    const deleted = makeImageRecord({ layers: [...layers.slice(0, 1), ...randomLayers(1)] });
+    for (const record of [base, child, deleted]) {
+      await getStore().upsert(record);
+    }
+    const blobOnly = makeImageRecord({
+      digest: child.image.digest,
+      layers: layers.map((layer) => ({ digest: layer.digest })),
+      analyzedAt: '2026-01-02T00:00:00Z',
+    });
+
+    await getStore().delete(deleted.image.digest);
+    expect(await getStore().upsert(blobOnly)).toBe('updated');
+
+    const byBlob = await collect(getStore().findDescendants('blob', base.blobChains[0] ?? '', 1));
+    const byDiffId = await collect(
+      getStore().findDescendants('diffId', base.diffIdChains?.[0] ?? '', 1),
+    );
+    expect(byBlob).toEqual([child.image.digest]);
+    expect(byDiffId).toEqual([]);
+  });
+
   it('finds no descendants of a leaf', async () => {
     const leaf = makeImageRecord();
     await getStore().upsert(leaf);

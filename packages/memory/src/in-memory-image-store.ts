@@ -67,13 +67,20 @@ export class InMemoryImageStore implements ImageStore {
       });
     }
 
-    for (const digest of this.#sortedDigests()) {
-      const record = this.#images.get(digest);
-      const chains = kind === 'diffId' ? record?.diffIdChains : record?.blobChains;
+    // Insertion order, not digest order: the port promises no order.
+    for (const [digest, record] of [...this.#images]) {
+      const chains = kind === 'diffId' ? record.diffIdChains : record.blobChains;
       if (chains && chains.length > layerCount && chains[layerCount - 1] === chainId) {
         yield await Promise.resolve(digest);
       }
     }
+  }
+
+  /** Needs no rebuild, because `findDescendants` reads the records themselves. */
+  rebuildDescendantIndex(onImage?: () => void): Promise<number> {
+    for (let count = 0; count < this.#images.size; count += 1) onImage?.();
+
+    return Promise.resolve(this.#images.size);
   }
 
   setMarkedBase(digest: Digest, marked: boolean): Promise<boolean> {

@@ -8,11 +8,16 @@ import type {
   UpsertOutcome,
 } from '@strata/core';
 import type { Collection, Filter, MongoClient } from 'mongodb';
+import { AtomicNodeWriter, LockedNodeWriter } from './chain-node-writer.ts';
+import type { ChainNodeDocument, ChainNodeWriter } from './chain-node-writer.ts';
+import { ChainTree, STORED_CHAINS } from './chain-tree.ts';
+import type { StoredChains } from './chain-tree.ts';
 import { checkDocumentSize, fromImageDocument, toImageDocument } from './image-document.ts';
 import type { ImageDocument } from './image-document.ts';
 import { ImageWriteLocks } from './image-write-locks.ts';
 import type { LockDocument } from './image-write-locks.ts';
-import { isDuplicateKeyError, toStrataError } from './mongo-errors.ts';
+import { ImageUpserts } from './image-upserts.ts';
+import { toStrataError } from './mongo-errors.ts';
 
 export interface MongoImageStoreOptions {
   client: MongoClient;
@@ -38,12 +43,13 @@ export interface MongoImageStoreOptions {
   pointReads?: boolean;
 }
 
-/** Max attempts of one upsert against concurrent writers and deletes before it gives up. */
-const MAX_UPSERT_ATTEMPTS = 8;
 /** Max digests per `$in` query of `getMany`. */
 const MAX_DIGESTS_PER_QUERY = 1000;
 /** Max `_id` lookups in flight for one `getMany` with `pointReads`. */
 const POINT_READ_CONCURRENCY = 16;
+
+/** Max images that `rebuildDescendantIndex` adds to the chain tree at the same time. */
+const REBUILD_CONCURRENCY = 16;
 
 /** Indexes of the images collection: chain lists for descendants, analysis time for replay. */
 const IMAGE_INDEXES = [
@@ -64,10 +70,14 @@ function isNamespaceNotFound(error: unknown): boolean {
  * The image store over MongoDB or FerretDB 1.x, without transactions, change streams or
  * aggregation. Every write is a conditional single-document write, which MongoDB applies
  * atomically, so concurrent workers and redeliveries stay correct. FerretDB 1.x needs `lockWrites`.
+ * A chain tree in `<collection>Chains` (see `ChainTree`) serves `findDescendants` with `_id`
+ * reads only, which FerretDB 1.24 on SQLite looks up by primary key instead of scanning.
  */
 export class MongoImageStore implements ImageStore {
   readonly #client: MongoClient;
   readonly #images: Collection<ImageDocument>;
+  readonly #tree: ChainTree;
+  readonly #upserts: ImageUpserts;
   readonly #ownsClient: boolean;
   readonly #locks: ImageWriteLocks | null;
   /** Whether the writes of each image go through a lock document (`lockWrites`). */
@@ -86,6 +96,15 @@ export class MongoImageStore implements ImageStore {
     this.#locks = this.lockWrites
       ? new ImageWriteLocks(database.collection<LockDocument>(`${collection}Locks`))
       : null;
+    const nodes = database.collection<ChainNodeDocument>(`${collection}Chains`);
+    const writer: ChainNodeWriter = this.lockWrites
+      ? new LockedNodeWriter(
+          nodes,
+          new ImageWriteLocks(database.collection<LockDocument>(`${collection}ChainsLocks`)),
+        )
+      : new AtomicNodeWriter(nodes);
+    this.#tree = new ChainTree(nodes, writer);
+    this.#upserts = new ImageUpserts(this.#images, this.#tree);
   }
 
   /**
@@ -119,42 +138,17 @@ export class MongoImageStore implements ImageStore {
   }
 
   /**
-   * Inserts the record, or replaces a stored record with an older analysis time. The insert and
-   * the replace are each atomic on one document and conditional, so of two writers the newer
-   * analysis wins whatever the interleaving. A failed replace is classified by reading the stored
-   * time, which never decreases while the document exists. Throws `LIMIT_EXCEEDED` when the
-   * record is over the 16 MiB a document may have.
+   * Inserts the record, or replaces a stored record with an older analysis time, then adds the
+   * image to the chain tree (see `ImageUpserts`). Throws `LIMIT_EXCEEDED` when the record is over
+   * the 16 MiB a document may have.
    */
   async upsert(record: ImageRecord): Promise<UpsertOutcome> {
     const document = toImageDocument(record);
-    const details = { imageDigest: record.image.digest };
     checkDocumentSize(document);
 
-    return this.#exclusive('upsert', document._id, async () => {
-      for (let attempt = 1; attempt <= MAX_UPSERT_ATTEMPTS; attempt += 1) {
-        if (await this.#insert(document)) {
-          return 'inserted';
-        }
-
-        if (await this.#replaceOlder(document)) {
-          return 'updated';
-        }
-
-        const stored = await this.#images.findOne(
-          { _id: document._id },
-          { projection: { analyzedAt: 1 } },
-        );
-        if (stored !== null && stored.analyzedAt >= document.analyzedAt) {
-          return stored.analyzedAt === document.analyzedAt ? 'unchanged' : 'stale';
-        }
-        // Deleted, or its base mark changed, between the writes above: try again.
-      }
-
-      throw new StrataError('CONFLICT', `upsert of ${document._id} kept conflicting`, {
-        retryable: true,
-        details: { ...details, attempts: MAX_UPSERT_ATTEMPTS },
-      });
-    });
+    return this.#exclusive('upsert', document._id, () =>
+      this.#locks === null ? this.#upserts.conditional(document) : this.#upserts.locked(document),
+    );
   }
 
   get(digest: Digest): Promise<ImageRecord | null> {
@@ -201,24 +195,17 @@ export class MongoImageStore implements ImageStore {
   }
 
   /**
-   * Streams descendants in ascending digest order. The equality on the chain list uses its
-   * multikey index. The positional conditions then keep the images that have the chain at that
-   * position and more layers.
+   * Streams descendants, each once and in no fixed order, by walking the chain tree below the
+   * node of `chainId` with `_id` reads.
    */
   findDescendants(kind: ChainKind, chainId: Digest, layerCount: number): AsyncIterable<Digest> {
     if (!Number.isInteger(layerCount) || layerCount < 1) {
       return failing(invalidLayerCount(layerCount));
     }
 
-    const field = kind === 'diffId' ? 'diffIdChains' : 'blobChains';
-    const filter = {
-      [field]: chainId,
-      [`${field}.${layerCount - 1}`]: chainId,
-      [`${field}.${layerCount}`]: { $exists: true },
-    } as Filter<ImageDocument>;
-    const cursor = this.#images.find(filter, { projection: { _id: 1 } }).sort({ _id: 1 });
+    const descendants = this.#tree.descendants(kind, chainId, layerCount);
 
-    return this.#stream('findDescendants', { chainId }, cursor, (document) => document._id);
+    return this.#stream('findDescendants', { chainId }, descendants, (digest) => digest);
   }
 
   setMarkedBase(digest: Digest, marked: boolean): Promise<boolean> {
@@ -232,12 +219,64 @@ export class MongoImageStore implements ImageStore {
     });
   }
 
+  /**
+   * Removes the image from the chain tree, then deletes it. A crash in between leaves the image
+   * stored but missing from the tree until the delete runs again.
+   */
   delete(digest: Digest): Promise<ImageRecord | null> {
     return this.#exclusive('delete', digest, async () => {
+      const stored = await this.#images.findOne({ _id: digest }, { projection: STORED_CHAINS });
+      if (stored === null) {
+        return null;
+      }
+
+      await this.#tree.removeImage(stored);
       const document = await this.#images.findOneAndDelete({ _id: digest });
 
       return document === null ? null : fromImageDocument(document);
     });
+  }
+
+  /**
+   * Adds every stored image to the chain tree and returns the number of images. Images stored
+   * before the tree existed are found by `findDescendants` only after this. Adding is idempotent,
+   * so it can run again, also while workers write. `onImage` is called once per image done.
+   */
+  rebuildDescendantIndex(onImage?: () => void): Promise<number> {
+    return this.#run('rebuildDescendantIndex', {}, async () => {
+      const cursor = this.#images.find({}, { projection: STORED_CHAINS }).batchSize(500);
+      let images = 0;
+      let group: StoredChains[] = [];
+      const flush = async () => {
+        await Promise.all(group.map((stored) => this.#rebuildImage(stored, onImage)));
+        images += group.length;
+        group = [];
+      };
+      for await (const stored of cursor) {
+        group.push(stored);
+        if (group.length >= REBUILD_CONCURRENCY) await flush();
+      }
+      await flush();
+
+      return images;
+    });
+  }
+
+  /** Adds one image to the tree. With locks, it reads the chains again under the image's lock. */
+  async #rebuildImage(listed: StoredChains, onImage?: () => void): Promise<void> {
+    const locks = this.#locks;
+    if (locks === null) {
+      await this.#tree.addImage(listed);
+    } else {
+      await locks.withLock(listed._id, async () => {
+        const stored = await this.#images.findOne(
+          { _id: listed._id },
+          { projection: STORED_CHAINS },
+        );
+        if (stored !== null) await this.#tree.addImage(stored);
+      });
+    }
+    onImage?.();
   }
 
   list(query: ImageQuery = {}): AsyncIterable<ImageRecord> {
@@ -256,54 +295,20 @@ export class MongoImageStore implements ImageStore {
     }
   }
 
-  /** Inserts a new document; returns false when one with that digest exists. */
-  async #insert(document: ImageDocument): Promise<boolean> {
-    try {
-      await this.#images.insertOne(document);
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) {
-        return false;
-      }
-
-      throw error;
-    }
-  }
-
-  /**
-   * Replaces the stored document when its analysis is older. A stored base mark survives: unless
-   * the new record is marked itself, the first replace matches only marked documents and keeps the
-   * mark, the second only unmarked ones.
-   */
-  async #replaceOlder(document: ImageDocument): Promise<boolean> {
-    const older = { _id: document._id, analyzedAt: { $lt: document.analyzedAt } };
-    if (document.markedBase) {
-      return (await this.#images.replaceOne(older, document)).matchedCount === 1;
-    }
-
-    const keepMark = { ...document, markedBase: true };
-    if ((await this.#images.replaceOne({ ...older, markedBase: true }, keepMark)).matchedCount) {
-      return true;
-    }
-
-    const unmarked = await this.#images.replaceOne({ ...older, markedBase: false }, document);
-    return unmarked.matchedCount === 1;
-  }
-
   async *#stream<T, R>(
     operation: string,
     details: Record<string, unknown>,
-    cursor: AsyncIterable<T> & { close(): Promise<void> },
+    source: AsyncIterable<T> & { close?(): Promise<void> },
     convert: (document: T) => R,
   ): AsyncIterable<R> {
     try {
-      for await (const document of cursor) {
+      for await (const document of source) {
         yield convert(document);
       }
     } catch (error) {
       throw toStrataError(error, operation, this.#client, details);
     } finally {
-      await cursor.close();
+      await source.close?.();
     }
   }
 

@@ -35,11 +35,18 @@ export interface ImageStore {
   /** Returns the stored images among `digests`, in no particular order. */
   getMany(digests: readonly Digest[]): Promise<ImageRecord[]>;
   /**
-   * Returns the digests of stored images with more than `layerCount` layers whose prefix chain
+   * Streams the digests of stored images with more than `layerCount` layers whose prefix chain
    * of that kind at position `layerCount - 1` is `chainId`: the descendants of an image with that
-   * full chain. Uses the multikey index on the chain lists.
+   * full chain. Yields each digest once, in no fixed order. Rejects a `layerCount` below 1 with
+   * `INTERNAL` when iterated.
    */
   findDescendants(kind: ChainKind, chainId: Digest, layerCount: number): AsyncIterable<Digest>;
+  /**
+   * Rebuilds from the stored images whatever `findDescendants` reads besides them, for images
+   * stored before that existed. Idempotent, and safe while other writers run. Calls `onImage`
+   * once per image done and returns the number of images.
+   */
+  rebuildDescendantIndex(onImage?: () => void): Promise<number>;
   /** Sets or clears the user's base mark. Returns false when the image is not stored. */
   setMarkedBase(digest: Digest, marked: boolean): Promise<boolean>;
   /** Deletes an image and returns the deleted record, or null when it was not stored. */

@@ -19,39 +19,55 @@ function countingStore(store: ImageStore, progress: ProgressReporter): ImageStor
   });
 }
 
-/** `strata index rebuild`: refills the Redis chain index from the images in MongoDB. */
+/**
+ * `strata index rebuild`: refills the Redis chain index from the images in MongoDB, then adds
+ * them to the store's descendant index, which images stored before it existed are missing from.
+ */
 export function indexCommand(services: CliServices): Command {
   const rebuild = new Command('rebuild')
-    .description('rebuild the Redis chain index from the images stored in MongoDB')
-    .option('--clear', 'remove every entry first, dropping entries of deleted images')
+    .description(
+      'rebuild the Redis chain index and the MongoDB descendant index from the stored images',
+    )
+    .option('--clear', 'remove every chain index entry first, dropping entries of deleted images')
     .addOption(outputOption())
     .action((flags: { clear?: boolean; output: OutputMode }) =>
       runCommand(services, async (scope) => {
         const store = await scope.ports.store();
         const index = await scope.ports.index();
-        const progress = new ProgressReporter({
-          sink: scope.services.io.stderr,
-          tty: scope.services.stderrIsTty,
-          clock: scope.services.clock,
-          total: await store.count(),
-          unit: 'images',
-        });
+        const total = await store.count();
+        const progress = (unit: string) =>
+          new ProgressReporter({
+            sink: scope.services.io.stderr,
+            tty: scope.services.stderrIsTty,
+            clock: scope.services.clock,
+            total,
+            unit,
+          });
+        const indexProgress = progress('images in the chain index');
         const images = await rebuildChainIndex({
-          store: countingStore(store, progress),
+          store: countingStore(store, indexProgress),
           index,
           clear: flags.clear === true,
         });
-        progress.finish();
+        indexProgress.finish();
         const entries = await index.size();
+        const treeProgress = progress('images in the descendant index');
+        const descendantIndexImages = await store.rebuildDescendantIndex(() =>
+          treeProgress.advance(1),
+        );
+        treeProgress.finish();
         scope.services.io.stdout.write(
           flags.output === 'json'
-            ? `${JSON.stringify({ images, entries })}\n`
-            : `chain index rebuilt: ${images} images, ${entries} entries\n`,
+            ? `${JSON.stringify({ images, entries, descendantIndexImages })}\n`
+            : `chain index rebuilt: ${images} images, ${entries} entries\n` +
+                `descendant index rebuilt: ${descendantIndexImages} images\n`,
         );
 
         return EXIT_STATUS.ok;
       }),
     );
 
-  return new Command('index').description('maintain the Redis chain index').addCommand(rebuild);
+  return new Command('index')
+    .description('maintain the Redis chain index and the MongoDB descendant index')
+    .addCommand(rebuild);
 }
