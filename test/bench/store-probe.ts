@@ -36,6 +36,7 @@ export async function probeImageStore(
   try {
     const store = await createImageStore({ client, database });
     const images = client.db(database).collection('images');
+    const chains = client.db(database).collection<{ _id: string }>('imagesChains');
     const digests = sample.map((record) => record.image.digest);
     const first = sample[0]?.blobChains ?? [];
     const explain = (filter: Document) => images.find(filter).explain();
@@ -47,11 +48,8 @@ export async function probeImageStore(
           ? { _id: digests[0] ?? '' }
           : { _id: { $in: digests.slice(0, GET_MANY_DIGESTS) } },
       ),
-      findDescendants: await explain({
-        blobChains: first.at(-1) ?? '',
-        [`blobChains.${first.length - 1}`]: first.at(-1) ?? '',
-        [`blobChains.${first.length}`]: { $exists: true },
-      }),
+      // findDescendants reads chain tree nodes by _id, `b:<ChainID>` for blob chains.
+      findDescendants: await chains.find({ _id: `b:${first.at(-1) ?? ''}` }).explain(),
     };
     const operations = [
       await time('get', pushdown.get, sample, (record) => store.get(record.image.digest)),
