@@ -135,6 +135,10 @@ function additionUpdate(addition: NodeAddition): UpdateFilter<ChainNodeDocument>
  * A new node is inserted without a lock, because the unique `_id` admits one insert. Every
  * change of an existing node reads it and replaces it by `_id` under that node's lock. Nodes are
  * never deleted, so a replace always finds the node it read.
+ *
+ * A write first reads the node without the lock and skips the lock when there is nothing to
+ * change. That read is safe because children are never removed, and an image is added and
+ * removed only under that image's own write lock, which the store holds around every tree write.
  */
 export class LockedNodeWriter implements ChainNodeWriter {
   readonly #nodes: Collection<ChainNodeDocument>;
@@ -149,29 +153,45 @@ export class LockedNodeWriter implements ChainNodeWriter {
     return insertInOrder(this.#nodes, additions);
   }
 
-  add(addition: NodeAddition): Promise<void> {
-    return this.#locks.withLock(addition.id, async () => {
-      for (;;) {
-        const node = await this.#nodes.findOne({ _id: addition.id });
-        if (node === null) {
-          if ((await insertInOrder(this.#nodes, [addition])) === 1) return;
-          // A lock-free insert created the node meanwhile: read it again.
-          continue;
-        }
+  async add(addition: NodeAddition): Promise<void> {
+    const current = await this.#nodes.findOne({ _id: addition.id });
+    if (current === null && (await insertInOrder(this.#nodes, [addition])) === 1) {
+      return;
+    }
 
-        const changed = withAddition(node, addition);
-        if (changed !== null) {
-          checkNodeSize(changed);
-          await this.#nodes.replaceOne({ _id: addition.id }, changed);
-        }
+    if (current !== null && withAddition(current, addition) === null) {
+      return;
+    }
 
-        return;
-      }
-    });
+    await this.#locks.withLock(addition.id, () => this.#addLocked(addition));
   }
 
-  removeImage(id: string, digest: Digest): Promise<void> {
-    return this.#locks.withLock(id, async () => {
+  async #addLocked(addition: NodeAddition): Promise<void> {
+    for (;;) {
+      const node = await this.#nodes.findOne({ _id: addition.id });
+      if (node === null) {
+        if ((await insertInOrder(this.#nodes, [addition])) === 1) return;
+        // A lock-free insert created the node meanwhile, so read it again.
+        continue;
+      }
+
+      const changed = withAddition(node, addition);
+      if (changed !== null) {
+        checkNodeSize(changed);
+        await this.#nodes.replaceOne({ _id: addition.id }, changed);
+      }
+
+      return;
+    }
+  }
+
+  async removeImage(id: string, digest: Digest): Promise<void> {
+    const current = await this.#nodes.findOne({ _id: id }, { projection: { images: 1 } });
+    if (current === null || !current.images.includes(digest)) {
+      return;
+    }
+
+    await this.#locks.withLock(id, async () => {
       const node = await this.#nodes.findOne({ _id: id });
       if (node === null || !node.images.includes(digest)) {
         return;
