@@ -1,22 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { ChainIndexLayout, decodeDigests, encodeDigest } from './chain-index-layout.ts';
 
-const CHAIN = `sha256:abcd${'0'.repeat(56)}1234`;
+const CHAIN = `sha256:abcd0123456789ab${'0'.repeat(44)}1234`;
 
 describe('ChainIndexLayout', () => {
-  it('puts the first digits in the key and the rest in the field', () => {
+  it('splits a chain ID into bucket and fingerprint', () => {
     const location = new ChainIndexLayout('p:', 4).locate('diffId', CHAIN);
 
     expect(location.key).toBe('p:{d:abcd}');
-    expect(location.field).toHaveLength(30);
-    expect(location.field.toString('hex')).toBe(`${'0'.repeat(56)}1234`);
+    expect(location.field).toHaveLength(6);
+    expect(location.field.toString('hex')).toBe('0123456789ab');
+  });
+
+  it('takes the fingerprint width from the layout', () => {
+    const narrow = new ChainIndexLayout('p:', 2, 1).locate('blob', CHAIN);
+    const whole = new ChainIndexLayout('p:', 4, 30).locate('blob', CHAIN);
+
+    expect(narrow.key).toBe('p:{b:ab}');
+    expect(narrow.field.toString('hex')).toBe('cd');
+    expect(whole.field.toString('hex')).toBe(CHAIN.slice('sha256:abcd'.length));
+  });
+
+  it('gives chains with equal leading bytes one field', () => {
+    const layout = new ChainIndexLayout('p:', 4);
+    const other = `${CHAIN.slice(0, -4)}ffff`;
+
+    expect(layout.locate('blob', other)).toEqual(layout.locate('blob', CHAIN));
   });
 
   it('separates blob chains from diff-ID chains', () => {
     const layout = new ChainIndexLayout('p:', 2);
 
     expect(layout.locate('blob', CHAIN).key).toBe('p:{b:ab}');
-    expect(layout.locate('blob', CHAIN).field).toHaveLength(31);
+    expect(layout.locate('diffId', CHAIN).key).toBe('p:{d:ab}');
   });
 
   it('rejects prefixes that break hash tags or globs', () => {
@@ -28,6 +44,13 @@ describe('ChainIndexLayout', () => {
     for (const digits of [0, 3, 10, 2.5]) {
       expect(() => new ChainIndexLayout('p:', digits)).toThrow(/invalid bucketHexDigits/);
     }
+  });
+
+  it('rejects fingerprint widths outside the chain ID', () => {
+    for (const bytes of [0, 1.5, 31]) {
+      expect(() => new ChainIndexLayout('p:', 4, bytes)).toThrow(/invalid fingerprintBytes/);
+    }
+    expect(() => new ChainIndexLayout('p:', 2, 31)).not.toThrow();
   });
 
   it('rejects chain IDs that are not SHA-256', () => {

@@ -5,9 +5,13 @@ const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** Bytes of a raw SHA-256 digest. */
 export const DIGEST_BYTES = 32;
 
+/** Default bytes of the chain-ID fingerprint stored as the hash field. */
+export const DEFAULT_FINGERPRINT_BYTES = 6;
+
 /**
  * Location of one chain: hash key `<prefix>{<kind>:<first N hex digits>}` and hash field = the
- * remaining digits as raw bytes. The braces make the key its own Redis Cluster hash tag.
+ * fingerprint, the next bytes of the chain ID. The braces make the key its own Redis Cluster hash
+ * tag.
  */
 export interface ChainLocation {
   key: string;
@@ -17,26 +21,27 @@ export interface ChainLocation {
 /**
  * The key layout of a chain index. `bucketHexDigits` (even, 2 to 8) sets the bucket count per
  * chain kind to 16^N: 4 gives 65,536 buckets, about 15 chains per bucket at a million images.
+ * `fingerprintBytes` (1 up to the bytes left after the bucket digits) sets the length of the hash
+ * field. Chain IDs that agree on the bucket digits and the fingerprint share one field, so a
+ * lookup may return images of another chain. Callers check each candidate against its record.
  */
 export class ChainIndexLayout {
   readonly prefix: string;
   readonly bucketHexDigits: number;
+  readonly fingerprintBytes: number;
 
-  constructor(prefix: string, bucketHexDigits: number) {
-    if (/[{}*?[\]\\]/.test(prefix)) {
-      throw new StrataError('INVALID_CONFIG', `invalid Redis key prefix "${prefix}"`, {
-        details: { field: 'prefix', value: prefix, reason: 'contains {, }, *, ?, [, ] or \\' },
-      });
-    }
-    const evenDigits = Number.isInteger(bucketHexDigits) && bucketHexDigits % 2 === 0;
-    if (!evenDigits || bucketHexDigits < 2 || bucketHexDigits > 8) {
-      throw new StrataError('INVALID_CONFIG', `invalid bucketHexDigits ${bucketHexDigits}`, {
-        details: { field: 'bucketHexDigits', value: bucketHexDigits, expected: '2, 4, 6 or 8' },
-      });
-    }
+  constructor(
+    prefix: string,
+    bucketHexDigits: number,
+    fingerprintBytes: number = DEFAULT_FINGERPRINT_BYTES,
+  ) {
+    checkPrefix(prefix);
+    checkBucketHexDigits(bucketHexDigits);
+    checkFingerprintBytes(fingerprintBytes, DIGEST_BYTES - bucketHexDigits / 2);
 
     this.prefix = prefix;
     this.bucketHexDigits = bucketHexDigits;
+    this.fingerprintBytes = fingerprintBytes;
   }
 
   /** Counter of indexed (chain, image) pairs. */
@@ -57,11 +62,41 @@ export class ChainIndexLayout {
   locate(kind: ChainKind, chainId: Digest): ChainLocation {
     const hex = digestHex(chainId, 'chainId');
     const bucket = hex.slice(0, this.bucketHexDigits);
+    const fingerprintEnd = this.bucketHexDigits + 2 * this.fingerprintBytes;
 
     return {
       key: `${this.prefix}{${kind === 'diffId' ? 'd' : 'b'}:${bucket}}`,
-      field: Buffer.from(hex.slice(this.bucketHexDigits), 'hex'),
+      field: Buffer.from(hex.slice(this.bucketHexDigits, fingerprintEnd), 'hex'),
     };
+  }
+}
+
+function checkPrefix(prefix: string): void {
+  if (/[{}*?[\]\\]/.test(prefix)) {
+    throw new StrataError('INVALID_CONFIG', `invalid Redis key prefix "${prefix}"`, {
+      details: { field: 'prefix', value: prefix, reason: 'contains {, }, *, ?, [, ] or \\' },
+    });
+  }
+}
+
+function checkBucketHexDigits(digits: number): void {
+  const even = Number.isInteger(digits) && digits % 2 === 0;
+  if (!even || digits < 2 || digits > 8) {
+    throw new StrataError('INVALID_CONFIG', `invalid bucketHexDigits ${digits}`, {
+      details: { field: 'bucketHexDigits', value: digits, expected: '2, 4, 6 or 8' },
+    });
+  }
+}
+
+function checkFingerprintBytes(bytes: number, maxBytes: number): void {
+  if (!Number.isInteger(bytes) || bytes < 1 || bytes > maxBytes) {
+    throw new StrataError('INVALID_CONFIG', `invalid fingerprintBytes ${bytes}`, {
+      details: {
+        field: 'fingerprintBytes',
+        value: bytes,
+        expected: `an integer from 1 to ${maxBytes}, the bytes after the bucket digits`,
+      },
+    });
   }
 }
 

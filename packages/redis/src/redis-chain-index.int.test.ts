@@ -6,6 +6,7 @@ import {
 } from '@strata/contract-tests';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChainIndexLayout } from './chain-index-layout.ts';
 import { RedisChainIndex, fullChains } from './redis-chain-index.ts';
 
 let client: Redis;
@@ -53,10 +54,25 @@ describe('RedisChainIndex', () => {
     await narrow.rebuild(iterate([makeImageRecord()]));
 
     const wide = new RedisChainIndex({ client, prefix, bucketHexDigits: 6 });
+    const longer = new RedisChainIndex({ client, prefix, bucketHexDigits: 2, fingerprintBytes: 8 });
 
     expect(await narrow.isBuilt()).toBe(true);
     expect(await wide.isBuilt()).toBe(false);
+    expect(await longer.isBuilt()).toBe(false);
     await narrow.clear();
+  });
+
+  it('reports an index of layout version 1 as not built', async () => {
+    const prefix = `${uniqueName('strata-test')}:`;
+    const index = new RedisChainIndex({ client, prefix });
+    await index.rebuild(iterate([makeImageRecord()]));
+    const { builtKey } = new ChainIndexLayout(prefix, 4);
+    // Version 1 wrote the layout version and the bucket digits, without a fingerprint width.
+    await client.hset(builtKey, 'layout', '1');
+    await client.hdel(builtKey, 'fingerprintBytes');
+
+    expect(await index.isBuilt()).toBe(false);
+    await index.clear();
   });
 
   it('rejects a digest that is not SHA-256', async () => {

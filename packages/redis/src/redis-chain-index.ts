@@ -1,7 +1,12 @@
 import type { ChainIndex, Digest, ImageRecord, IndexedChain } from '@strata/core';
 import { Cluster } from 'ioredis';
 import type { Redis } from 'ioredis';
-import { ChainIndexLayout, decodeDigests, encodeDigest } from './chain-index-layout.ts';
+import {
+  ChainIndexLayout,
+  DEFAULT_FINGERPRINT_BYTES,
+  decodeDigests,
+  encodeDigest,
+} from './chain-index-layout.ts';
 import { ADD_DIGEST, REMOVE_DIGEST } from './chain-index-scripts.ts';
 import { firstError, runPipelined, runScript } from './redis-pipelines.ts';
 import type { RedisClient } from './redis-pipelines.ts';
@@ -17,21 +22,33 @@ export interface RedisChainIndexOptions {
    * chain kind. Changing it needs a rebuild, which `isBuilt()` reports.
    */
   bucketHexDigits?: number;
+  /**
+   * Bytes of the chain ID after the bucket digits that form the hash field. Default 6, so bucket
+   * and field together cover the first 64 bits of the chain ID. Chains that agree on those bits share one
+   * field. Changing it needs a rebuild, which `isBuilt()` reports.
+   */
+  fingerprintBytes?: number;
   /** Images added per round trip during `rebuild`. Default 500. */
   rebuildBatchSize?: number;
   /** Address shown in error messages, without credentials. Default: taken from the client. */
   address?: string;
 }
 
-/** Layout version stored with the rebuild marker; a different version needs a rebuild. */
-const LAYOUT_VERSION = '1';
+/**
+ * Layout version stored with the rebuild marker. A marker of another version means a rebuild is
+ * needed. Version 1 stored every chain-ID byte after the bucket digits as the field, and version 2
+ * stores a fingerprint.
+ */
+const LAYOUT_VERSION = '2';
 
 /**
  * The chain index over Redis, compact enough for millions of images. Chains are grouped into
- * hash buckets by the first hex digits of their chain ID. The hash field contains the remaining
- * 30 bytes (with the default 4 digits), the value the sorted raw 32-byte digests of the images
- * with that chain. Writes of one field go through a one-key Lua script, so concurrent writers
- * never lose an update, and every key is its own Cluster hash tag.
+ * hash buckets by the first hex digits of their chain ID. The hash field is a fingerprint, the
+ * next bytes of the chain ID, and the value the sorted raw 32-byte digests of the images with
+ * that chain. Chains that share bucket and fingerprint share the field, so `lookup` returns a
+ * superset: `deriveAncestry` drops every candidate whose record does not match. Writes of one
+ * field go through a one-key Lua script, so concurrent writers never lose an update, and every
+ * key is its own Cluster hash tag.
  */
 export class RedisChainIndex implements ChainIndex {
   readonly #client: RedisClient;
@@ -44,6 +61,7 @@ export class RedisChainIndex implements ChainIndex {
     this.#layout = new ChainIndexLayout(
       options.prefix ?? 'strata:chains:',
       options.bucketHexDigits ?? 4,
+      options.fingerprintBytes ?? DEFAULT_FINGERPRINT_BYTES,
     );
     this.#rebuildBatchSize = options.rebuildBatchSize ?? 500;
     this.#address = options.address ?? describeClient(options.client);
@@ -57,7 +75,10 @@ export class RedisChainIndex implements ChainIndex {
     return this.#run('remove', { imageDigest }, () => this.#update([{ imageDigest, chains }], -1));
   }
 
-  /** Reads every query's field in one round trip (one pipeline per node on Redis Cluster). */
+  /**
+   * Reads every query's field in one round trip (one pipeline per node on Redis Cluster). The
+   * digests of one query include those of every chain that shares its fingerprint.
+   */
   lookup(queries: readonly IndexedChain[]): Promise<Digest[][]> {
     return this.#run('lookup', { queries: queries.length }, async () => {
       const commands = queries.map((query) => {
@@ -98,7 +119,8 @@ export class RedisChainIndex implements ChainIndex {
 
       return (
         marker.layout === LAYOUT_VERSION &&
-        marker.bucketHexDigits === String(this.#layout.bucketHexDigits)
+        marker.bucketHexDigits === String(this.#layout.bucketHexDigits) &&
+        marker.fingerprintBytes === String(this.#layout.fingerprintBytes)
       );
     });
   }
@@ -124,6 +146,7 @@ export class RedisChainIndex implements ChainIndex {
     const marker = {
       layout: LAYOUT_VERSION,
       bucketHexDigits: String(this.#layout.bucketHexDigits),
+      fingerprintBytes: String(this.#layout.fingerprintBytes),
       images: String(images),
       completedAt: new Date().toISOString(),
     };

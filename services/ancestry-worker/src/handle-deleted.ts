@@ -21,6 +21,8 @@ export async function handleDeleted(
   const record = await context.store.get(event.digest);
   if (record !== null) {
     const chains = indexedChains(record);
+    // The lookup may include images whose chain only shares the index's fingerprint. They are
+    // recomputed with the aliases, and a recompute that changes nothing publishes nothing.
     const sameChains = (await context.index.lookup(chains)).flat();
     const aliases = [...new Set(sameChains)].filter((digest: Digest) => digest !== event.digest);
     await context.index.remove(event.digest, chains);

@@ -17,7 +17,9 @@ export interface ChainIndex {
   remove(imageDigest: Digest, chains: readonly IndexedChain[]): Promise<void>;
   /**
    * Returns, for each query in order, the digests of the images whose full chain of that kind
-   * equals the query's chain ID, sorted ascending. One round trip for all queries.
+   * equals the query's chain ID, sorted ascending. One round trip for all queries. An index that
+   * stores a fingerprint of the chain ID, such as the Redis one, also returns the images of chains
+   * with the same fingerprint, so callers check each digest against its stored record.
    */
   lookup(queries: readonly IndexedChain[]): Promise<Digest[][]>;
   /** Number of indexed (chain, image) pairs; 0 means the index is empty and needs a rebuild. */
