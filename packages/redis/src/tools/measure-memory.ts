@@ -7,20 +7,27 @@
 // Arguments: server URL, images to add (default 100000), and the image count whose bucket
 // density to simulate (default: the same). With 100000 images and a density of 1000000, chain IDs
 // fall into a tenth of the buckets, so each bucket contains as many chains as at a million images.
+// Options: `--alias-fraction` (default 0), the share of images that reuse the previous image's
+// chains, and `--fingerprint-bytes` (default: the index default), the width of the hash field.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { ImageRecord } from '@strata/core';
 import { Redis } from 'ioredis';
+import { DEFAULT_FINGERPRINT_BYTES } from '../chain-index-layout.ts';
 import { RedisChainIndex } from '../redis-chain-index.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { 'alias-fraction': { type: 'string', default: '0' } },
+  options: {
+    'alias-fraction': { type: 'string', default: '0' },
+    'fingerprint-bytes': { type: 'string', default: String(DEFAULT_FINGERPRINT_BYTES) },
+  },
 });
 const url = positionals[0] ?? 'redis://127.0.0.1:6379';
 const images = Number(positionals[1] ?? 100_000);
 const density = Number(positionals[2] ?? images);
 const aliasFraction = Number(values['alias-fraction']);
+const fingerprintBytes = Number(values['fingerprint-bytes']);
 const bucketHexDigits = 4;
 const usedBuckets = Math.max(1, Math.round(16 ** bucketHexDigits * Math.min(1, images / density)));
 
@@ -82,7 +89,7 @@ async function sampleBuckets(client: Redis, prefix: string) {
 
 const client = new Redis(url);
 const prefix = `strata-measure-${Date.now()}:`;
-const index = new RedisChainIndex({ client, prefix, bucketHexDigits });
+const index = new RedisChainIndex({ client, prefix, bucketHexDigits, fingerprintBytes });
 const config = await client.config('GET', 'hash-max-listpack-*');
 const before = await usedMemory(client);
 const started = Date.now();
@@ -96,6 +103,7 @@ console.log(
       images,
       simulatedDensityOf: density,
       aliasFraction,
+      fingerprintBytes,
       pairs: await index.size(),
       usedMemoryBytes: after - before,
       bytesPerImage: Math.round(((after - before) / images) * 10) / 10,
