@@ -6,7 +6,7 @@ import {
 import { connectServices, type CliServices, type PortSet } from '@strata/cli';
 import { EVENT_TYPES, type ConsumedMessage, type Subscription } from '@strata/core';
 import { createIngestionWorker, DEFAULT_INGESTION_SETTINGS } from '@strata/ingestion-worker';
-import { connectMongo, MongoResultVersionStore } from '@strata/mongodb';
+import { connectMongo, createResultVersionStore } from '@strata/mongodb';
 import { createLogger, createWorkerMetrics } from '@strata/runtime';
 import { createTestNames } from '@strata/testkit';
 
@@ -104,7 +104,7 @@ export class Pipeline {
     });
     const mongo = await connectMongo({ uri: this.env.MONGODB_URI ?? '' });
     this.#stops.push(() => mongo.close());
-    const versions = new MongoResultVersionStore({
+    const versions = await createResultVersionStore({
       client: mongo,
       database: this.env.MONGODB_DATABASE ?? '',
     });

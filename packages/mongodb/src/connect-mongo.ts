@@ -34,7 +34,7 @@ export async function connectMongo(options: MongoConnectionOptions): Promise<Mon
 
 /**
  * Tells whether the server is FerretDB, from the `ferretdbVersion` field of its `buildInfo`.
- * FerretDB 1.x needs `lockWrites` in `MongoImageStore`.
+ * FerretDB 1.x needs `lockWrites` in `MongoImageStore` and `MongoResultVersionStore`.
  */
 export async function isFerretDb(client: MongoClient): Promise<boolean> {
   try {

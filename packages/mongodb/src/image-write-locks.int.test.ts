@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMongo } from './connect-mongo.ts';
 import { ImageWriteLocks } from './image-write-locks.ts';
 import type { LockDocument } from './image-write-locks.ts';
-import { MongoResultVersionStore } from './mongo-result-version-store.ts';
 
 let client: MongoClient;
 const database = uniqueName('strata-test').replaceAll('-', '_');
@@ -53,23 +52,5 @@ describe('ImageWriteLocks', () => {
 
     await expect(failing).rejects.toThrow('action failed');
     expect(await collection.countDocuments({ _id: digest })).toBe(0);
-  });
-});
-
-describe('MongoResultVersionStore', () => {
-  it('keeps only the latest versions', async () => {
-    const collection = uniqueName('versions');
-    const store = new MongoResultVersionStore({ client, database, collection, keepPrevious: 2 });
-    const image = randomDigest();
-
-    for (let i = 1; i <= 10; i += 1) {
-      expect(await store.next(image, 'image.ancestry', `hash-${i}`)).toBe(i);
-    }
-
-    expect(await store.current(image, 'image.ancestry')).toEqual({
-      version: 10,
-      contentHash: 'hash-10',
-    });
-    expect(await client.db(database).collection(collection).countDocuments({})).toBe(3);
   });
 });

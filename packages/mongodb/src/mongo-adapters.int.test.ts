@@ -1,4 +1,4 @@
-import { imageStoreContract, resultVersionStoreContract, uniqueName } from '@strata/contract-tests';
+import { imageStoreContract, uniqueName } from '@strata/contract-tests';
 import type { MongoClient } from 'mongodb';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMongo, isFerretDb } from './connect-mongo.ts';
 import { createImageStore } from './create-image-store.ts';
 import { MongoImageStore } from './mongo-image-store.ts';
-import { MongoResultVersionStore } from './mongo-result-version-store.ts';
 
 let client: MongoClient;
 let ferretDb: boolean;
@@ -51,10 +50,6 @@ imageStoreContract('MongoDB with write locks', () =>
     await store.ensureIndexes();
     return store;
   }),
-);
-
-resultVersionStoreContract('MongoDB', () =>
-  withDatabase((database) => new MongoResultVersionStore({ client, database })),
 );
 
 describe('MongoImageStore.ensureIndexes', () => {

@@ -1,21 +1,28 @@
 import { StrataError } from '@strata/core';
 import type { Digest, RecordedResultVersion, ResultVersionStore } from '@strata/core';
 import type { Collection, MongoClient } from 'mongodb';
+import { ImageWriteLocks } from './image-write-locks.ts';
+import type { LockDocument } from './image-write-locks.ts';
 import { isDuplicateKeyError, toStrataError } from './mongo-errors.ts';
 
 export interface MongoResultVersionStoreOptions {
   client: MongoClient;
   database: string;
-  /** Collection name. Default `resultVersions`. */
+  /** Collection name. Default `resultHeads`. */
   collection?: string;
   /** Whether `close()` closes the client too. Default false. */
   ownsClient?: boolean;
-  /** Versions kept per image and topic besides the latest; older ones are deleted. Default 2. */
-  keepPrevious?: number;
+  /**
+   * Serializes `next` per image and topic through a lock document (collection
+   * `<collection>Locks`) and writes without conditions. Needed on FerretDB 1.x, whose
+   * conditional updates are not atomic (see `isFerretDb`). On MongoDB the conditional writes
+   * alone are correct. Default false. `createResultVersionStore` sets it from the server.
+   */
+  lockWrites?: boolean;
 }
 
-/** One recorded version; `_id` is `<topic>/<image digest>/<version, 12 digits>`. */
-interface ResultVersionDocument {
+/** The latest version of one result, with `_id` `<topic>/<image digest>`. */
+interface ResultHeadDocument {
   _id: string;
   imageDigest: string;
   topic: string;
@@ -23,64 +30,60 @@ interface ResultVersionDocument {
   contentHash: string;
 }
 
-/** Max insert attempts of one `next` against concurrent writers. */
+/**
+ * Max conditional writes of one `next` without `lockWrites`. A write fails only when another
+ * `next` advanced the head in between, so up to this many concurrent writers of one head all
+ * succeed.
+ */
 const MAX_ATTEMPTS = 16;
-const VERSION_DIGITS = 12;
 
 /**
- * Result versions in MongoDB or FerretDB, one document per version. A new version is claimed by
- * inserting its `_id`, and the unique `_id` index lets exactly one writer claim it. FerretDB 1.x
- * does not apply conditional updates atomically (two `replaceOne` calls filtered on the same
- * previous version can both match), but it does reject a duplicate `_id`.
+ * Result versions in MongoDB or FerretDB, one document per image and topic with the latest
+ * version. Every read and write of a head filters on `_id` alone, except the conditional replace
+ * without `lockWrites`, which adds the previous version. FerretDB 1.24 on SQLite pushes a filter
+ * down to SQLite only when its one key is `_id` with a string or ObjectId value, and reads the
+ * whole collection for any other filter (`Query` in `internal/backends/sqlite/collection.go`).
  */
 export class MongoResultVersionStore implements ResultVersionStore {
   readonly #client: MongoClient;
-  readonly #versions: Collection<ResultVersionDocument>;
+  readonly #heads: Collection<ResultHeadDocument>;
   readonly #ownsClient: boolean;
-  readonly #keepPrevious: number;
+  readonly #locks: ImageWriteLocks | null;
+  /** Whether `next` runs under a lock document per image and topic (`lockWrites`). */
+  readonly lockWrites: boolean;
 
   constructor(options: MongoResultVersionStoreOptions) {
+    const database = options.client.db(options.database);
+    const collection = options.collection ?? 'resultHeads';
     this.#client = options.client;
-    this.#versions = options.client
-      .db(options.database)
-      .collection<ResultVersionDocument>(options.collection ?? 'resultVersions');
+    this.#heads = database.collection<ResultHeadDocument>(collection);
     this.#ownsClient = options.ownsClient ?? false;
-    this.#keepPrevious = Math.max(1, options.keepPrevious ?? 2);
+    this.lockWrites = options.lockWrites ?? false;
+    this.#locks = this.lockWrites
+      ? new ImageWriteLocks(database.collection<LockDocument>(`${collection}Locks`))
+      : null;
   }
 
   async next(imageDigest: Digest, topic: string, contentHash: string): Promise<number | null> {
+    const head = { imageDigest, topic, contentHash };
+    const locks = this.#locks;
     try {
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-        const latest = await this.#latest(imageDigest, topic);
-        if (latest?.contentHash === contentHash) {
-          return null;
-        }
-
-        const version = (latest?.version ?? 0) + 1;
-        if (await this.#claim({ imageDigest, topic, version, contentHash })) {
-          await this.#prune(imageDigest, topic, version);
-          return version;
-        }
+      if (locks === null) {
+        return await this.#nextConditional(head);
       }
+
+      const ids = { imageDigest, topic };
+      return await locks.withLock(headId(imageDigest, topic), () => this.#nextLocked(head), ids);
     } catch (error) {
       throw toStrataError(error, 'next result version', this.#client, { imageDigest, topic });
     }
-
-    throw new StrataError(
-      'CONFLICT',
-      `result version of ${imageDigest} on ${topic} kept changing`,
-      {
-        retryable: true,
-        details: { imageDigest, topic, attempts: MAX_ATTEMPTS },
-      },
-    );
   }
 
   async current(imageDigest: Digest, topic: string): Promise<RecordedResultVersion | null> {
     try {
-      const latest = await this.#latest(imageDigest, topic);
+      const head = await this.#heads.findOne({ _id: headId(imageDigest, topic) });
 
-      return latest === null ? null : { version: latest.version, contentHash: latest.contentHash };
+      return head === null ? null : { version: head.version, contentHash: head.contentHash };
     } catch (error) {
       throw toStrataError(error, 'current result version', this.#client, { imageDigest, topic });
     }
@@ -92,20 +95,49 @@ export class MongoResultVersionStore implements ResultVersionStore {
     }
   }
 
-  #latest(imageDigest: Digest, topic: string): Promise<ResultVersionDocument | null> {
-    return this.#versions.findOne(idRange(imageDigest, topic), { sort: { _id: -1 } });
+  /**
+   * Inserts version 1, or replaces the head only while it still has the version read before.
+   * On MongoDB both writes are atomic, so of two concurrent writers exactly one advances each
+   * version and the other reads again.
+   */
+  async #nextConditional(head: NewHead): Promise<number | null> {
+    const _id = headId(head.imageDigest, head.topic);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      const latest = await this.#heads.findOne({ _id });
+      if (latest?.contentHash === head.contentHash) {
+        return null;
+      }
+
+      const version = (latest?.version ?? 0) + 1;
+      if (await this.#advance(_id, latest?.version ?? null, { ...head, version })) {
+        return version;
+      }
+    }
+
+    throw new StrataError(
+      'CONFLICT',
+      `result version of ${head.imageDigest} on ${head.topic} kept changing`,
+      {
+        retryable: true,
+        details: { imageDigest: head.imageDigest, topic: head.topic, attempts: MAX_ATTEMPTS },
+      },
+    );
   }
 
-  /**
-   * Inserts a version; returns false when another writer inserted it first. Pruning deletes
-   * versions more than `keepPrevious` behind the latest, so a writer that read the latest version
-   * long ago could insert a number that existed before. Such a claim is withdrawn: it counts only
-   * while the latest version is at most `keepPrevious` ahead of it.
-   */
-  async #claim(version: Omit<ResultVersionDocument, '_id'>): Promise<boolean> {
-    const _id = versionId(version.imageDigest, version.topic, version.version);
+  /** Writes `next` over the head of version `previous`; returns false when another writer won. */
+  async #advance(
+    _id: string,
+    previous: number | null,
+    next: Omit<ResultHeadDocument, '_id'>,
+  ): Promise<boolean> {
+    if (previous !== null) {
+      const { matchedCount } = await this.#heads.replaceOne({ _id, version: previous }, next);
+      return matchedCount === 1;
+    }
+
     try {
-      await this.#versions.insertOne({ _id, ...version });
+      await this.#heads.insertOne({ _id, ...next });
+      return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) {
         return false;
@@ -113,36 +145,26 @@ export class MongoResultVersionStore implements ResultVersionStore {
 
       throw error;
     }
-
-    const latest = await this.#latest(version.imageDigest, version.topic);
-    if (latest !== null && latest.version > version.version + this.#keepPrevious) {
-      await this.#versions.deleteOne({ _id, contentHash: version.contentHash });
-      return false;
-    }
-
-    return true;
   }
 
-  async #prune(imageDigest: Digest, topic: string, latest: number): Promise<void> {
-    const oldest = latest - this.#keepPrevious;
-    if (oldest <= 1) {
-      return;
+  /** Reads and writes the head by `_id` alone. The caller holds the lock of this head. */
+  async #nextLocked(head: NewHead): Promise<number | null> {
+    const _id = headId(head.imageDigest, head.topic);
+    const latest = await this.#heads.findOne({ _id });
+    if (latest?.contentHash === head.contentHash) {
+      return null;
     }
 
-    const { _id } = idRange(imageDigest, topic);
-    await this.#versions.deleteMany({
-      _id: { $gte: _id.$gte, $lt: versionId(imageDigest, topic, oldest) },
-    });
+    const version = (latest?.version ?? 0) + 1;
+    await this.#heads.replaceOne({ _id }, { ...head, version }, { upsert: true });
+    return version;
   }
 }
 
-function versionId(imageDigest: Digest, topic: string, version: number): string {
-  return `${topic}/${imageDigest}/${String(version).padStart(VERSION_DIGITS, '0')}`;
-}
+/** Fields of a head before its version is known. */
+type NewHead = Omit<ResultHeadDocument, '_id' | 'version'>;
 
-/** Matches every version document of one image and topic: `/` sorts right before `0`. */
-function idRange(imageDigest: Digest, topic: string) {
-  const prefix = `${topic}/${imageDigest}/`;
-
-  return { _id: { $gte: prefix, $lt: `${prefix.slice(0, -1)}0` } };
+/** Kafka topic names contain no `/`, so the `_id` of two heads never collide. */
+function headId(imageDigest: Digest, topic: string): string {
+  return `${topic}/${imageDigest}`;
 }

@@ -1,5 +1,5 @@
 import { createKafka, KafkaEventBus, kafkaOptionsFromVariables } from '@strata/kafka';
-import { connectMongo, createImageStore, MongoResultVersionStore } from '@strata/mongodb';
+import { connectMongo, createImageStore, createResultVersionStore } from '@strata/mongodb';
 import { connectRedis, RedisChainIndex } from '@strata/redis';
 import type { Logger } from '@strata/runtime';
 import { S3ObjectStore, s3OptionsFromVariables } from '@strata/s3';
@@ -25,6 +25,7 @@ export async function connectPorts(
     const database = config.MONGODB_DATABASE;
     // The ingestion worker, which writes the images, creates their indexes.
     const store = await createImageStore({ client: mongo, database });
+    const versions = await createResultVersionStore({ client: mongo, database });
     const objects = new S3ObjectStore(s3OptionsFromVariables(config));
     await objects.ensureBucket();
     const kafka = createKafka(kafkaOptionsFromVariables(config, logger));
@@ -35,7 +36,7 @@ export async function connectPorts(
       store,
       index: new RedisChainIndex({ client: redis, prefix: config.REDIS_KEY_PREFIX, address }),
       objects,
-      versions: new MongoResultVersionStore({ client: mongo, database }),
+      versions,
       closeSteps: [
         { name: 'close event bus', run: () => bus.close() },
         { name: 'close object store', run: () => objects.close() },
