@@ -69,3 +69,16 @@ for i = 0, count - 1 do
 end
 return 0
 `);
+
+/**
+ * Reads field ARGV[i] of hash KEYS[i] for every i, in one command. Returns the values in key order,
+ * nil for a missing field. Keys of different Cluster slots cannot share a script call, so only a
+ * single server runs it.
+ */
+export const READ_FIELDS = luaScript(`
+local values = {}
+for i = 1, #KEYS do
+  values[i] = redis.call('HGET', KEYS[i], ARGV[i]) or false
+end
+return values
+`);

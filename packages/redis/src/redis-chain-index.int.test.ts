@@ -75,6 +75,22 @@ describe('RedisChainIndex', () => {
     await index.clear();
   });
 
+  it('looks up after the server lost its scripts', async () => {
+    const { subject: index, cleanup } = await fixture(client);
+    const record = makeImageRecord();
+    await index.add(record.image.digest, fullChains(record));
+    // Every script user of the server falls back to EVAL after a flush, so the flush is safe.
+    await client.script('FLUSH');
+
+    const found = await index.lookup([
+      ...fullChains(record),
+      { kind: 'blob', chainId: randomDigest() },
+    ]);
+
+    expect(found).toEqual([[record.image.digest], [record.image.digest], []]);
+    await cleanup();
+  });
+
   it('rejects a digest that is not SHA-256', async () => {
     const { subject: index, cleanup } = await fixture(client);
 
