@@ -78,8 +78,8 @@ export class RedisChainIndex implements ChainIndex {
 
   /**
    * Reads every query's field in one round trip: one `READ_FIELDS` script call on a single server,
-   * one pipeline per node on Redis Cluster. The
-   * digests of one query include those of every chain that shares its fingerprint.
+   * one pipeline per node on Redis Cluster. The digests of one query include those of every
+   * chain that shares its fingerprint.
    */
   lookup(queries: readonly IndexedChain[]): Promise<Digest[][]> {
     return this.#run('lookup', { queries: queries.length }, async () => {
