@@ -123,10 +123,13 @@ function additionUpdate(addition: NodeAddition): UpdateFilter<ChainNodeDocument>
   if (addition.image === undefined) empty.images = [];
   else added.images = addition.image;
 
-  return {
-    $addToSet: added,
+  const update: UpdateFilter<ChainNodeDocument> = {
     $setOnInsert: { layerCount: addition.layerCount, ...empty },
   };
+  // An addition without entries only creates the node; older servers reject an empty operator.
+  if (Object.keys(added).length > 0) update.$addToSet = added;
+
+  return update;
 }
 
 /**

@@ -65,7 +65,7 @@ describe('MongoImageStore.ensureIndexes', () => {
 
       const database = client.db(databaseName);
       const names = Object.keys(await database.collection('images').indexInformation());
-      expect(names).toEqual(expect.arrayContaining(['blobChains', 'diffIdChains', 'analyzedAt']));
+      expect(names.sort()).toEqual(['_id_', 'analyzedAt']);
     } finally {
       await cleanup();
     }

@@ -51,12 +51,8 @@ const POINT_READ_CONCURRENCY = 16;
 /** Max images that `rebuildDescendantIndex` adds to the chain tree at the same time. */
 const REBUILD_CONCURRENCY = 16;
 
-/** Indexes of the images collection: chain lists for descendants, analysis time for replay. */
-const IMAGE_INDEXES = [
-  { key: { blobChains: 1 }, name: 'blobChains' },
-  { key: { diffIdChains: 1 }, name: 'diffIdChains' },
-  { key: { analyzedAt: 1 }, name: 'analyzedAt' },
-] as const;
+/** Index of the images collection: analysis time, for replay. */
+const IMAGE_INDEXES = [{ key: { analyzedAt: 1 }, name: 'analyzedAt' }] as const;
 
 function isNamespaceNotFound(error: unknown): boolean {
   return (
