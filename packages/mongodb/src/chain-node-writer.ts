@@ -29,7 +29,7 @@ export interface NodeAddition {
 /** Writes of chain tree nodes. Each write changes one node and is safe against concurrent writes. */
 export interface ChainNodeWriter {
   /**
-   * Creates the nodes in order, each holding its entries. Stops at the first node that exists
+   * Creates the nodes in order, each with its entries. Stops at the first node that exists
    * and returns how many it created, so a crash or a concurrent writer leaves a prefix of them.
    */
   create(additions: readonly NodeAddition[]): Promise<number>;
@@ -126,7 +126,7 @@ function additionUpdate(addition: NodeAddition): UpdateFilter<ChainNodeDocument>
   const update: UpdateFilter<ChainNodeDocument> = {
     $setOnInsert: { layerCount: addition.layerCount, ...empty },
   };
-  // An addition without entries only creates the node; older servers reject an empty operator.
+  // Older MongoDB servers reject an empty operator, so an addition without entries sends none.
   if (Object.keys(added).length > 0) update.$addToSet = added;
 
   return update;
@@ -229,7 +229,7 @@ function withAddition(node: ChainNodeDocument, addition: NodeAddition): ChainNod
 function checkNodeSize(node: ChainNodeDocument): void {
   const bytes = BSON.calculateObjectSize(node);
   if (bytes > MAX_DOCUMENT_BYTES) {
-    const message = `chain node ${node._id} needs a ${bytes}-byte document, over the MongoDB limit of ${MAX_DOCUMENT_BYTES} bytes, because too many images are stored on top of this prefix`;
+    const message = `chain node ${node._id} needs a ${bytes}-byte document, over the MongoDB limit of ${MAX_DOCUMENT_BYTES} bytes, because too many images are stored on top of this prefix (see "Chain tree nodes" in docs/limits.md)`;
     throw new StrataError('LIMIT_EXCEEDED', message, {
       details: {
         chainNode: node._id,

@@ -33,7 +33,7 @@ export interface Descendant {
 }
 
 /**
- * Finds the stored descendants of an image through the store's chain lists, keeps those the
+ * Finds the stored descendants of an image with `ImageStore.findDescendants`, keeps those the
  * ancestry rules accept, and gives each its parent within the result, nearest first.
  */
 export async function queryDescendants(
