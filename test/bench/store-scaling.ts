@@ -2,7 +2,8 @@
 // MONGODB_URI (default mongodb://127.0.0.1:27017), in a database of its own that it drops at the
 // end. Usage:
 //   node --conditions=@strata/source test/bench/store-scaling.ts \
-//     [--sizes 400,2000,10000] [--samples 50] [--descendant-samples 50]
+//     [--sizes 400,2000,10000] [--samples 50] [--descendant-samples 50] [--rebuild]
+// `--rebuild` then drops the chain tree and times `rebuildDescendantIndex` over the whole store.
 import { parseArgs } from 'node:util';
 import { findDescendantDigests } from '@strata/core';
 import type { ImageRecord } from '@strata/core';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       sizes: { type: 'string', default: '400,2000,10000' },
       samples: { type: 'string', default: '50' },
       'descendant-samples': { type: 'string', default: '50' },
+      rebuild: { type: 'boolean', default: false },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
@@ -60,6 +62,12 @@ async function main(): Promise<void> {
       await fill(size - stored.length, next, stored, (record) => store.upsert(record));
       const stage = await measure(store, { stored, next, random, samples, descendantSamples });
       console.log(JSON.stringify({ lockWrites: store.lockWrites, ...stage }));
+    }
+    if (values.rebuild) {
+      await client.db(database).collection('imagesChains').drop();
+      const start = process.hrtime.bigint();
+      const rebuilt = await store.rebuildDescendantIndex();
+      console.log(JSON.stringify({ rebuiltImages: rebuilt, rebuildMs: elapsedMs(start) }));
     }
   } finally {
     await client.db(database).dropDatabase();
