@@ -53,7 +53,7 @@ export const BENCH_SCALES: Record<BenchScale['name'], BenchScale> = {
     rssIntervalMs: 1000,
   },
   // The pipeline sizes are what the workers get through in about 15 minutes on FerretDB 1.x
-  // with SQLite, whose cost per event grows with the stored images (docs/benchmarks.md).
+  // with SQLite, which spends about 70 ms of CPU per event (docs/benchmarks.md).
   full: {
     name: 'full',
     lookupSizes: [10_000, 100_000, 1_000_000],
@@ -63,7 +63,7 @@ export const BENCH_SCALES: Record<BenchScale['name'], BenchScale> = {
     naiveMemoryLookups: 200,
     naiveMongoLookups: 5,
     naiveMongoBudgetMs: 60_000,
-    pipelineEvents: 400,
+    pipelineEvents: 3000,
     fanOutImages: 10_000,
     relayRepetitions: 3,
     pipelineBudgetMs: 15 * 60_000,
