@@ -1,4 +1,5 @@
 import type { BenchResults } from './bench-results.ts';
+import { IN_FLIGHT } from './lookup-bench.ts';
 import { count, ms } from './render-format.ts';
 
 /** Renders how the run measured, with the sizes of its scale. */
@@ -21,8 +22,10 @@ export function renderMethod(results: BenchResults): string {
       `${scale.repetitions} times after a warm-up, one after the other. The first series times ` +
       'the `ChainIndex.lookup` call alone, the one Redis round trip for every prefix of the ' +
       'image. The second times the whole `deriveAncestry`, whose record loader reads from ' +
-      "process memory, so the figure excludes MongoDB. Every lookup's generated parent (or, for " +
-      'an alias, its original) is checked to be in the result.',
+      'process memory, so the figure excludes MongoDB. A third series runs the same ' +
+      `\`deriveAncestry\` calls with ${IN_FLIGHT} in flight on one connection and divides the ` +
+      "wall time by the lookups. Every lookup's generated parent (or, for an alias, its " +
+      'original) is checked to be in the result.',
     `**Naive lookups** (${count(scale.naiveImages)} stored images). In process memory, each ` +
       'lookup scans every stored layer list and compares blob digests and diff IDs as prefixes. ' +
       'In the MongoDB-wire database, each lookup queries the images whose first layer (blob ' +
@@ -46,6 +49,7 @@ export function renderMethod(results: BenchResults): string {
       'and the run measures the time until each of them has an `image.ancestry` that lists the ' +
       `base, cut off after ${ms(scale.pipelineBudgetMs)}.`,
     '**Not measured here:** Redis Cluster, several workers per group, and MongoDB itself (the ' +
-      'database is FerretDB 1.x on SQLite, which the local scripts install).',
+      'database is FerretDB 1.x on SQLite as the local scripts build it, with its `_id` lookups ' +
+      'matched to its `_id` index, see docs/services.md).',
   ].join('\n\n');
 }
