@@ -79,6 +79,7 @@ export class ImageUpserts {
         // old diff-ID chain, where findDescendants yields it as one extra candidate.
         await this.#tree.addImage(document);
         await this.#tree.removeMovedChains(replaced, document);
+        await this.#addStoredChains(document._id);
         return 'updated';
       }
 
@@ -93,6 +94,19 @@ export class ImageUpserts {
       retryable: true,
       details: { imageDigest: document._id, attempts: MAX_UPSERT_ATTEMPTS },
     });
+  }
+
+  /**
+   * Adds the image under the chains stored now. An overlapping upsert can remove the image from
+   * a chain that a later analysis has again, after the later upsert added it. Every update runs
+   * this read after its own removal, so the last removal is followed by an addition of the
+   * stored chains.
+   */
+  async #addStoredChains(digest: Digest): Promise<void> {
+    const stored = await this.#readState(digest);
+    if (stored !== null) {
+      await this.#tree.addImage(stored);
+    }
   }
 
   /** Classifies an upsert whose analysis is not newer than the stored one. */
