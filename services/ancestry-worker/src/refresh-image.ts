@@ -79,9 +79,10 @@ export async function retractResults(context: AncestryContext, digest: Digest): 
 
 /**
  * Derives the current results of a stored image and publishes those whose content changed.
- * Returns null when the image is not stored. After a publish, the results are derived again:
- * when a relative changed in between, a concurrent worker may have published a newer state
- * under a lower version, so the next round publishes the current state under a higher one.
+ * Returns null when the image is not stored, and retracts what it published when the image was
+ * deleted meanwhile. After a publish, the results are derived again: when a relative changed in
+ * between, a concurrent worker may have published a newer state under a lower version, so the
+ * next round publishes the current state under a higher one.
  * Throws a retryable `CONFLICT` when the results keep changing for `MAX_ROUNDS` rounds.
  */
 export async function refreshImage(
@@ -92,6 +93,9 @@ export async function refreshImage(
   let results = await computeResults(context, digest);
   for (let round = 1; round <= MAX_ROUNDS; round += 1) {
     if (results === null) {
+      // Deleted after the previous round computed its results. The delete's own retraction may
+      // have run before that round's publish, so the published results are retracted here.
+      if (round > 1) await retractResults(context, digest);
       return null;
     }
 
