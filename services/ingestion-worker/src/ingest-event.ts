@@ -97,6 +97,10 @@ async function finishStored(ports: Ports, stored: ImageRecord, replay: boolean, 
     return undefined;
   }
 
+  // The earlier delivery may have stopped inside its store write. Storing the same analysis
+  // again changes no record but completes what the store derives from it, such as the chain
+  // tree of the MongoDB store.
+  await ports.store.upsert(stored);
   await announce(ports, stored, false, now);
 
   return 'resumed';

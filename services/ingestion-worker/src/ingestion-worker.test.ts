@@ -45,6 +45,17 @@ class FlakyImageStore extends InMemoryImageStore {
   }
 }
 
+/** Records the outcome of every upsert. */
+class RecordingImageStore extends InMemoryImageStore {
+  readonly outcomes: UpsertOutcome[] = [];
+
+  override async upsert(record: ImageRecord): Promise<UpsertOutcome> {
+    const outcome = await super.upsert(record);
+    this.outcomes.push(outcome);
+    return outcome;
+  }
+}
+
 const workers: IngestionWorker[] = [];
 
 async function setup(store = new InMemoryImageStore()) {
@@ -245,6 +256,26 @@ describe('createIngestionWorker', () => {
     expect(await index.lookup([{ kind: 'blob', chainId: record.blobChains.at(-1) ?? '' }])).toEqual(
       [[event.image.digest]],
     );
+  });
+
+  it('stores a resumed analysis again', async () => {
+    const store = new RecordingImageStore();
+    const { bus, worker, indexed, settle } = await setup(store);
+    const event = analyzedEvent('redis', 2);
+    const record = buildRecord(
+      analyzedEventSchema.parse(event),
+      undefined,
+      DEFAULT_INGESTION_SETTINGS.archivePrefix,
+    );
+    await store.upsert(record);
+    await worker.start();
+    await bus.publish(ANALYZED, [analyzedMessage(event), analyzedMessage(event)]);
+    await settle();
+
+    // The second upsert completes a store write that stopped before the announcement. The
+    // duplicate event finds the analysis archived and writes nothing.
+    expect(store.outcomes).toEqual(['inserted', 'unchanged']);
+    expect(indexed.messages).toHaveLength(1);
   });
 
   it('announces a replayed analysis again', async () => {
