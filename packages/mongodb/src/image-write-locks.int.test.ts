@@ -1,4 +1,5 @@
 import { randomDigest, uniqueName } from '@strata/contract-tests';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMongo } from './connect-mongo.ts';
@@ -28,6 +29,30 @@ describe('ImageWriteLocks', () => {
 
     expect(result).toBe('done');
     expect(await collection.countDocuments({ _id: digest })).toBe(0);
+  });
+
+  it('admits one holder after a crashed one', async () => {
+    // Twelve writers find the same expired lock at once. Each round starts from a new one.
+    let holders = 0;
+    let maxHolders = 0;
+    const hold = async () => {
+      holders += 1;
+      maxHolders = Math.max(maxHolders, holders);
+      await delay(20);
+      holders -= 1;
+    };
+    for (let round = 0; round < 20; round += 1) {
+      const collection = client.db(database).collection<LockDocument>(uniqueName('locks'));
+      const digest = randomDigest();
+      await collection.insertOne({ _id: digest, owner: 'crashed', expiresAt: new Date(0) });
+      const writers = Array.from({ length: 12 }, () => new ImageWriteLocks(collection));
+
+      await Promise.all(writers.map((locks) => locks.withLock(digest, hold)));
+
+      expect(await collection.countDocuments({})).toBe(0);
+    }
+
+    expect(maxHolders).toBe(1);
   });
 
   it('times out on a live lock', async () => {

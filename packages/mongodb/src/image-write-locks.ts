@@ -25,6 +25,9 @@ export interface ImageWriteLocksOptions {
  * updates are not atomic, such as FerretDB 1.x. Taking a lock inserts a document whose `_id`
  * is the key: the unique `_id` index admits one holder, which every MongoDB-wire server enforces
  * atomically. A crashed holder's lock expires.
+ *
+ * NOTE: a takeover marker (`<key>#takeover:<owner>:<generation>`) stays in the collection when
+ * its writer crashes during the takeover. It only costs one document.
  */
 export class ImageWriteLocks {
   readonly #locks: Collection<LockDocument>;
@@ -65,8 +68,7 @@ export class ImageWriteLocks {
       }
 
       const held = await this.#locks.findOne({ _id: key });
-      if (held !== null && held.expiresAt.getTime() <= this.#clock()) {
-        await this.#locks.deleteOne({ _id: key, owner: held.owner });
+      if (held !== null && this.#isExpired(held) && (await this.#deleteExpired(key, held.owner))) {
         continue;
       }
 
@@ -77,6 +79,39 @@ export class ImageWriteLocks {
       retryable: true,
       details: { ...details, maxWaitMs: this.#maxWaitMs },
     });
+  }
+
+  /**
+   * Deletes the expired lock of `owner` on `key`, or returns false while another writer does.
+   * FerretDB 1.x runs a filtered delete as a read and then a delete by `_id`, so two writers that
+   * delete one expired lock at once can also delete the lock a third writer took in between.
+   * Only the writer that inserts the takeover marker of that lock deletes it. A marker whose
+   * writer crashed expires, and the next generation of the marker takes over.
+   */
+  async #deleteExpired(key: string, owner: string): Promise<boolean> {
+    for (let generation = 0; ; generation += 1) {
+      const marker = `${key}#takeover:${owner}:${generation}`;
+      if (await this.#tryInsert(marker, randomUUID())) {
+        await this.#locks.deleteOne({ _id: key, owner });
+        // Deleting the marker is safe once the expired lock is gone: a later takeover of the
+        // same owner's lock matches no document, because every lock has an owner of its own.
+        await this.#locks.deleteOne({ _id: marker });
+        return true;
+      }
+
+      const taken = await this.#locks.findOne({ _id: marker });
+      if (taken === null) {
+        return true;
+      }
+
+      if (!this.#isExpired(taken)) {
+        return false;
+      }
+    }
+  }
+
+  #isExpired(lock: LockDocument): boolean {
+    return lock.expiresAt.getTime() <= this.#clock();
   }
 
   async #tryInsert(key: string, owner: string): Promise<boolean> {
