@@ -42,7 +42,7 @@ export interface AncestrySettings {
   recomputeInlineMax: number;
   /**
    * Number of images of one batch handled at the same time. Records of one image share a key
-   * and stay in order. Default 8.
+   * and stay in order. Base marks are handled one at a time. Default 8.
    */
   concurrency: number;
   /** Largest serialized result published inline; a larger one goes to the object store. Default 256 KiB. */

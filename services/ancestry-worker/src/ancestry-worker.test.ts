@@ -270,6 +270,24 @@ describe('createAncestryWorker', () => {
     expect(compared.comparedTo.relation).toBe('marked-base');
   });
 
+  it('applies base marks of one batch in offset order', async () => {
+    const { context, settle, index } = await setup();
+    await index(OS, RUNTIME, APP);
+    await settle();
+    const runtime = digestOf('runtime');
+    const byPattern = { schemaVersion: 1, tagPattern: 'example.test/runtime:*', marked: true };
+    const byDigest = { schemaVersion: 1, digest: runtime, marked: false };
+    // The pattern record has no key and the digest record is keyed by the image, so their keys
+    // differ although both name the runtime image.
+    await context.bus.publish(context.settings.topics.baseMarked, [
+      { key: null, value: Buffer.from(JSON.stringify(byPattern)), headers: {} },
+      { key: runtime, value: Buffer.from(JSON.stringify(byDigest)), headers: {} },
+    ]);
+    await settle();
+
+    expect((await context.store.get(runtime))?.markedBase).toBe(false);
+  });
+
   it('stores a large result in the object store and publishes a reference', async () => {
     const many = Array.from({ length: 200 }, (_, position) => `CVE-2024-${position}`);
     const { context, comparison, settle, index } = await setup({ resultMaxInlineBytes: 4096 });

@@ -36,6 +36,19 @@ export function consumedTopics(context: AncestryContext): string[] {
   return [topics.indexed, topics.recompute, topics.deleted, topics.baseMarked];
 }
 
+/**
+ * Splits a batch into groups whose records must run in offset order. A base mark can name its
+ * images by tag pattern, so its record key does not identify them, and a batch of base marks is
+ * one group.
+ */
+function groupsInOrder(context: AncestryContext, batch: ConsumedBatch): ConsumedMessage[][] {
+  if (batch.topic === context.settings.topics.baseMarked) {
+    return [[...batch.messages]];
+  }
+
+  return groupByKey(batch.messages);
+}
+
 async function handleBatch(context: AncestryContext, batch: ConsumedBatch) {
   const { logger, metrics, clock } = context;
   const startedAt = clock();
@@ -64,7 +77,7 @@ async function handleBatch(context: AncestryContext, batch: ConsumedBatch) {
   };
   // Records of one image share a key and stay in order. Records of different images are as
   // independent as records handled by two workers, so their I/O overlaps.
-  await runConcurrently(groupByKey(batch.messages), context.settings.concurrency, processGroup);
+  await runConcurrently(groupsInOrder(context, batch), context.settings.concurrency, processGroup);
 
   recordConsumerLag(metrics, batch);
   logger.info(
