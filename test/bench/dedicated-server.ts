@@ -136,7 +136,7 @@ async function ferretDbVersion(url: string): Promise<string> {
   try {
     const info = await client.db('admin').command({ buildInfo: 1 });
 
-    return `FerretDB ${String(info.ferretdbVersion)} (SQLite backend)`;
+    return `FerretDB ${String(info.ferretdbVersion)} (SQLite backend, built with its \`_id\` index fix)`;
   } finally {
     await client.close();
   }
