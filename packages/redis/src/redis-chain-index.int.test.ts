@@ -91,6 +91,35 @@ describe('RedisChainIndex', () => {
     await cleanup();
   });
 
+  it('coalesces concurrent lookups', async () => {
+    const prefix = `${uniqueName('strata-test')}:`;
+    const index = new RedisChainIndex({ client, prefix });
+    const records = Array.from({ length: 40 }, () => makeImageRecord());
+    await index.rebuild(iterate(records));
+    const sequential = [];
+    for (const record of records) {
+      sequential.push(await index.lookup(fullChains(record)));
+    }
+    const counted = new Redis(requiredEnv('REDIS_URL'), { maxRetriesPerRequest: 2 });
+    let calls = 0;
+    const callBuffer = counted.callBuffer.bind(counted);
+    counted.callBuffer = ((...args: Parameters<typeof callBuffer>) => {
+      calls += 1;
+      return callBuffer(...args);
+    }) as typeof counted.callBuffer;
+    const shared = new RedisChainIndex({ client: counted, prefix });
+
+    const concurrent = await Promise.all(
+      records.map((record) => shared.lookup(fullChains(record))),
+    );
+
+    expect(concurrent).toEqual(sequential);
+    expect(concurrent.map((found) => found[0])).toEqual(records.map((r) => [r.image.digest]));
+    expect(calls).toBeLessThan(records.length);
+    await counted.quit();
+    await index.clear();
+  });
+
   it('rejects a digest that is not SHA-256', async () => {
     const { subject: index, cleanup } = await fixture(client);
 

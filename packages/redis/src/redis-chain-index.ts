@@ -56,6 +56,9 @@ export class RedisChainIndex implements ChainIndex {
   readonly #layout: ChainIndexLayout;
   readonly #rebuildBatchSize: number;
   readonly #address: string;
+  /** Lookups waiting for the `READ_FIELDS` call in flight to return; see `#readCoalesced`. */
+  #waiting: WaitingLookup[] = [];
+  #reading = false;
 
   constructor(options: RedisChainIndexOptions) {
     this.#client = options.client;
@@ -78,8 +81,9 @@ export class RedisChainIndex implements ChainIndex {
 
   /**
    * Reads every query's field in one round trip: one `READ_FIELDS` script call on a single server,
-   * one pipeline per node on Redis Cluster. The digests of one query include those of every
-   * chain that shares its fingerprint.
+   * one pipeline per node on Redis Cluster. On a single server, lookups that start while a call
+   * is in flight share the next call. The digests of one query include those of every chain that
+   * shares its fingerprint.
    */
   lookup(queries: readonly IndexedChain[]): Promise<Digest[][]> {
     return this.#run('lookup', { queries: queries.length }, async () => {
@@ -94,10 +98,47 @@ export class RedisChainIndex implements ChainIndex {
       const values =
         client instanceof Cluster
           ? await readPipelined(client, locations)
-          : await readByScript(client, locations);
+          : await this.#readCoalesced(client, locations);
 
       return values.map((value) => decodeDigests(value instanceof Buffer ? value : null));
     });
+  }
+
+  /**
+   * Reads the fields of one lookup. While a `READ_FIELDS` call is in flight, the lookups that
+   * start wait, and the next call reads the fields of all of them (up to
+   * `MAX_COALESCED_FIELDS`), so concurrent lookups share round trips.
+   */
+  #readCoalesced(client: Redis, locations: readonly ChainLocation[]): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ locations, resolve, reject });
+      if (!this.#reading) {
+        void this.#readWaiting(client);
+      }
+    });
+  }
+
+  async #readWaiting(client: Redis): Promise<void> {
+    this.#reading = true;
+    while (this.#waiting.length > 0) {
+      const batch = takeBatch(this.#waiting);
+      try {
+        const values = await readByScript(
+          client,
+          batch.flatMap((lookup) => lookup.locations),
+        );
+        let offset = 0;
+        for (const lookup of batch) {
+          lookup.resolve(values.slice(offset, offset + lookup.locations.length));
+          offset += lookup.locations.length;
+        }
+      } catch (error) {
+        for (const lookup of batch) {
+          lookup.reject(error);
+        }
+      }
+    }
+    this.#reading = false;
   }
 
   /** Returns the pair counter, kept beside the buckets; `rebuild` resets it exactly. */
@@ -213,6 +254,30 @@ export class RedisChainIndex implements ChainIndex {
 }
 
 type Pipeline = ReturnType<RedisClient['pipeline']>;
+
+/** Fields one coalesced `READ_FIELDS` call reads at most, unless a single lookup has more. */
+const MAX_COALESCED_FIELDS = 2048;
+
+interface WaitingLookup {
+  locations: readonly ChainLocation[];
+  resolve: (values: unknown[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Removes and returns the first waiting lookups, up to `MAX_COALESCED_FIELDS` fields. */
+function takeBatch(waiting: WaitingLookup[]): WaitingLookup[] {
+  let count = 0;
+  let fields = 0;
+  for (const lookup of waiting) {
+    if (count > 0 && fields + lookup.locations.length > MAX_COALESCED_FIELDS) {
+      break;
+    }
+    count += 1;
+    fields += lookup.locations.length;
+  }
+
+  return waiting.splice(0, count);
+}
 
 /** Reads each location's field with one pipelined `HGET`, grouped by Cluster node. */
 async function readPipelined(
