@@ -19,7 +19,7 @@ export interface BenchResults {
   lookup?: LookupSizeResult[];
   naive?: NaiveBenchResult;
   pipeline?: PipelineResult;
-  /** Set when the pipeline figures come from a later run than the others. */
+  /** Set when the pipeline figures come from another run than the others. */
   pipelineRun?: RunInfo;
 }
 

@@ -47,7 +47,7 @@ function renderMachine(results: BenchResults): string {
   if (pipelineRun !== undefined) {
     rows.push([
       'pipeline figures',
-      `a later run, ${pipelineRun.startedAt} to ${pipelineRun.finishedAt}, source ` +
+      `a separate run, ${pipelineRun.startedAt} to ${pipelineRun.finishedAt}, source ` +
         `${pipelineRun.source}, load average ${load(pipelineRun.loadAverage.start)} at start ` +
         `and ${load(pipelineRun.loadAverage.end)} at end`,
     ]);
@@ -229,8 +229,8 @@ function renderLookup(results: BenchResults): string {
       ]),
     ) +
       '\n\nOne worker process and one Redis connection, as the ancestry worker runs with ' +
-      `\`ANCESTRY_CONCURRENCY\` ${IN_FLIGHT}: ioredis writes the pipelines of lookups in flight ` +
-      'back to back, so their round trips overlap.',
+      `\`ANCESTRY_CONCURRENCY\` ${IN_FLIGHT}. Lookups that start while a \`READ_FIELDS\` call ` +
+      'is in flight share the next call.',
     '### Loading and memory',
     loading,
   ].join('\n\n');
