@@ -3,34 +3,23 @@ import type { TestLayer } from '@strata/contract-tests';
 import { findDescendantsIn } from '@strata/core';
 import type { ChainKind, Digest, ImageRecord } from '@strata/core';
 import fc from 'fast-check';
-import type { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LockedNodeWriter, AtomicNodeWriter } from './chain-node-writer.ts';
 import type { ChainNodeDocument, ChainNodeWriter, NodeAddition } from './chain-node-writer.ts';
 import { ChainTree, chainNodeId } from './chain-tree.ts';
-import { connectMongo } from './connect-mongo.ts';
 import { createImageStore } from './create-image-store.ts';
 import { toImageDocument } from './image-document.ts';
 import type { ImageDocument } from './image-document.ts';
 import { ImageWriteLocks } from './image-write-locks.ts';
 import type { LockDocument } from './image-write-locks.ts';
 import { MongoImageStore } from './mongo-image-store.ts';
+import { useTestDatabase } from './test-database.ts';
 
-let client: MongoClient;
-const database = uniqueName('strata-test').replaceAll('-', '_');
-
-beforeAll(async () => {
-  client = await connectMongo({ uri: process.env.MONGODB_URI ?? '' });
-});
-
-afterAll(async () => {
-  await client.db(database).dropDatabase();
-  await client.close();
-});
+const testDatabase = useTestDatabase();
 
 /** Creates a store on collections no other test uses, with the server's own write mode. */
 function serverStore(collection = uniqueName('images')): Promise<MongoImageStore> {
-  return createImageStore({ client, database, collection });
+  return createImageStore({ client: testDatabase.client, database: testDatabase.name, collection });
 }
 
 /** One image of a generated family, and what happens to it after it is stored. */
@@ -106,7 +95,14 @@ describe.each([
   ['the server write mode', () => serverStore()],
   [
     'update operators',
-    () => Promise.resolve(new MongoImageStore({ client, database, collection: uniqueName('i') })),
+    () =>
+      Promise.resolve(
+        new MongoImageStore({
+          client: testDatabase.client,
+          database: testDatabase.name,
+          collection: uniqueName('i'),
+        }),
+      ),
   ],
 ])('findDescendants with %s', (_mode, createStore) => {
   it('equals findDescendantsIn over random families', async () => {
@@ -246,7 +242,7 @@ describe('ChainTree after a crash', () => {
   it.each(cases)('completes a walk cut short $name', async ({ creates, linksParent }) => {
     const collection = uniqueName('images');
     const store = await serverStore(collection);
-    const db = client.db(database);
+    const db = testDatabase.db();
     const nodes = db.collection<ChainNodeDocument>(`${collection}Chains`);
     const base = makeImageRecord({ layers: randomLayers(2) });
     const image = makeImageRecord({ layers: [...base.image.layers, ...randomLayers(3)] });
@@ -279,7 +275,7 @@ describe('MongoImageStore.rebuildDescendantIndex', () => {
       makeImageRecord({ layers: [...base.image.layers, ...randomLayers(2)] }),
     );
     const documents = [base, ...children].map(toImageDocument);
-    await client.db(database).collection<ImageDocument>(collection).insertMany(documents);
+    await testDatabase.db().collection<ImageDocument>(collection).insertMany(documents);
     const ofBase = () => collect(store.findDescendants('diffId', base.diffIdChains?.[2] ?? '', 3));
     expect(await ofBase()).toEqual([]);
 

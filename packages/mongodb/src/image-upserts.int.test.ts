@@ -1,28 +1,18 @@
 import { collect, makeImageRecord, randomDigest, uniqueName } from '@strata/contract-tests';
 import { findDescendantsIn } from '@strata/core';
 import type { ImageRecord } from '@strata/core';
-import type { Collection, MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Collection } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import { AtomicNodeWriter } from './chain-node-writer.ts';
 import type { ChainNodeDocument } from './chain-node-writer.ts';
 import { ChainTree } from './chain-tree.ts';
 import type { StoredChains } from './chain-tree.ts';
-import { connectMongo } from './connect-mongo.ts';
 import { toImageDocument } from './image-document.ts';
 import type { ImageDocument } from './image-document.ts';
 import { ImageUpserts } from './image-upserts.ts';
+import { useTestDatabase } from './test-database.ts';
 
-let client: MongoClient;
-const database = uniqueName('strata-test').replaceAll('-', '_');
-
-beforeAll(async () => {
-  client = await connectMongo({ uri: process.env.MONGODB_URI ?? '' });
-});
-
-afterAll(async () => {
-  await client.db(database).dropDatabase();
-  await client.close();
-});
+const testDatabase = useTestDatabase();
 
 /** A chain tree whose first `addImage` of an image without diff IDs waits for `release`. */
 class HeldTree extends ChainTree {
@@ -46,7 +36,7 @@ class HeldTree extends ChainTree {
 describe('ImageUpserts.conditional', () => {
   it('keeps the newest chains after two overlapping reanalyses', async () => {
     const name = uniqueName('images');
-    const db = client.db(database);
+    const db = testDatabase.db();
     const images = db.collection<ImageDocument>(name, { ignoreUndefined: true });
     const nodes = db.collection<ChainNodeDocument>(`${name}Chains`);
     let release = () => {};

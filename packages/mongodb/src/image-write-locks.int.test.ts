@@ -1,26 +1,15 @@
 import { randomDigest, uniqueName } from '@strata/contract-tests';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectMongo } from './connect-mongo.ts';
+import { describe, expect, it } from 'vitest';
 import { ImageWriteLocks } from './image-write-locks.ts';
 import type { LockDocument } from './image-write-locks.ts';
+import { useTestDatabase } from './test-database.ts';
 
-let client: MongoClient;
-const database = uniqueName('strata-test').replaceAll('-', '_');
-
-beforeAll(async () => {
-  client = await connectMongo({ uri: process.env.MONGODB_URI ?? '' });
-});
-
-afterAll(async () => {
-  await client.db(database).dropDatabase();
-  await client.close();
-});
+const testDatabase = useTestDatabase();
 
 describe('ImageWriteLocks', () => {
   it('takes over an expired lock', async () => {
-    const collection = client.db(database).collection<LockDocument>(uniqueName('locks'));
+    const collection = testDatabase.db().collection<LockDocument>(uniqueName('locks'));
     const digest = randomDigest();
     await collection.insertOne({ _id: digest, owner: 'crashed', expiresAt: new Date(0) });
     const locks = new ImageWriteLocks(collection, { maxWaitMs: 5000 });
@@ -42,7 +31,7 @@ describe('ImageWriteLocks', () => {
       holders -= 1;
     };
     for (let round = 0; round < 20; round += 1) {
-      const collection = client.db(database).collection<LockDocument>(uniqueName('locks'));
+      const collection = testDatabase.db().collection<LockDocument>(uniqueName('locks'));
       const digest = randomDigest();
       await collection.insertOne({ _id: digest, owner: 'crashed', expiresAt: new Date(0) });
       const writers = Array.from({ length: 12 }, () => new ImageWriteLocks(collection));
@@ -56,7 +45,7 @@ describe('ImageWriteLocks', () => {
   });
 
   it('times out on a live lock', async () => {
-    const collection = client.db(database).collection<LockDocument>(uniqueName('locks'));
+    const collection = testDatabase.db().collection<LockDocument>(uniqueName('locks'));
     const digest = randomDigest();
     const expiresAt = new Date(Date.now() + 60_000);
     await collection.insertOne({ _id: digest, owner: 'busy', expiresAt });
@@ -69,7 +58,7 @@ describe('ImageWriteLocks', () => {
   });
 
   it('releases the lock when the action fails', async () => {
-    const collection = client.db(database).collection<LockDocument>(uniqueName('locks'));
+    const collection = testDatabase.db().collection<LockDocument>(uniqueName('locks'));
     const digest = randomDigest();
     const locks = new ImageWriteLocks(collection);
 

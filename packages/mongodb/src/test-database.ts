@@ -1,0 +1,44 @@
+import { uniqueName } from '@strata/contract-tests';
+import type { Db, MongoClient } from 'mongodb';
+import { afterAll, beforeAll } from 'vitest';
+import { connectMongo } from './connect-mongo.ts';
+
+/** A client and a database of one test file, which the file's `afterAll` drops. */
+export interface TestDatabase {
+  readonly client: MongoClient;
+  readonly name: string;
+  db(): Db;
+}
+
+/**
+ * Connects to `MONGODB_URI` before the file's tests and drops a database named for the file
+ * after them. Call it at the top level of a test file.
+ */
+export function useTestDatabase(): TestDatabase {
+  const name = uniqueName('strata-test').replaceAll('-', '_');
+  let connected: MongoClient | undefined;
+  const client = (): MongoClient => {
+    if (connected === undefined) {
+      throw new Error('the test database is used before beforeAll connected it');
+    }
+
+    return connected;
+  };
+
+  beforeAll(async () => {
+    connected = await connectMongo({ uri: process.env.MONGODB_URI ?? '' });
+  });
+
+  afterAll(async () => {
+    await client().db(name).dropDatabase();
+    await client().close();
+  });
+
+  return {
+    get client() {
+      return client();
+    },
+    name,
+    db: () => client().db(name),
+  };
+}
