@@ -67,8 +67,9 @@ export class ImageWriteLocks {
         return;
       }
 
-      const held = await this.#locks.findOne({ _id: key });
-      if (held !== null && this.#isExpired(held) && (await this.#deleteExpired(key, held.owner))) {
+      const current = await this.#locks.findOne({ _id: key });
+      const expired = current !== null && this.#isExpired(current);
+      if (expired && (await this.#deleteExpired(key, current.owner))) {
         continue;
       }
 
@@ -99,12 +100,12 @@ export class ImageWriteLocks {
         return true;
       }
 
-      const taken = await this.#locks.findOne({ _id: marker });
-      if (taken === null) {
+      const existingMarker = await this.#locks.findOne({ _id: marker });
+      if (existingMarker === null) {
         return true;
       }
 
-      if (!this.#isExpired(taken)) {
+      if (!this.#isExpired(existingMarker)) {
         return false;
       }
     }

@@ -11,7 +11,7 @@ export interface TestDatabase {
 }
 
 /**
- * Connects to `MONGODB_URI` before the file's tests and drops a database named for the file
+ * Connects to `MONGODB_URI` before the file's tests and drops the file's own database
  * after them. Call it at the top level of a test file.
  */
 export function useTestDatabase(): TestDatabase {
