@@ -1,4 +1,4 @@
-import { imageStoreContract, uniqueName } from '@strata/contract-tests';
+import { imageStoreContract } from '@strata/contract-tests';
 import type { MongoClient } from 'mongodb';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMongo, isFerretDb } from './connect-mongo.ts';
 import { createImageStore } from './create-image-store.ts';
 import { MongoImageStore } from './mongo-image-store.ts';
+import { databaseFixture } from './test-database.ts';
 
 let client: MongoClient;
 let ferretDb: boolean;
@@ -19,22 +20,8 @@ afterAll(async () => {
   await client.close();
 });
 
-/** Creates a fixture on a database of its own, which cleanup drops. */
-async function withDatabase<T extends { close(): Promise<void> }>(
-  create: (database: string) => T | Promise<T>,
-) {
-  const database = uniqueName('strata-test').replaceAll('-', '_');
-  const subject = await create(database);
-  const cleanup = async () => {
-    await subject.close();
-    await client.db(database).dropDatabase();
-  };
-
-  return { subject, cleanup };
-}
-
 imageStoreContract('MongoDB', () =>
-  withDatabase(async (database) => {
+  databaseFixture(client, async (database) => {
     const store = await createImageStore({ client, database });
     expect(store.lockWrites).toBe(ferretDb);
     expect(store.pointReads).toBe(ferretDb);
@@ -45,7 +32,7 @@ imageStoreContract('MongoDB', () =>
 
 // Reads getMany through one $in query, the path MongoDB takes.
 imageStoreContract('MongoDB with write locks', () =>
-  withDatabase(async (database) => {
+  databaseFixture(client, async (database) => {
     const store = new MongoImageStore({ client, database, lockWrites: true });
     await store.ensureIndexes();
     return store;
@@ -55,7 +42,7 @@ imageStoreContract('MongoDB with write locks', () =>
 describe('MongoImageStore.ensureIndexes', () => {
   it('succeeds again when every index exists', async () => {
     let databaseName = '';
-    const { subject: store, cleanup } = await withDatabase((database) => {
+    const { subject: store, cleanup } = await databaseFixture(client, (database) => {
       databaseName = database;
       return new MongoImageStore({ client, database });
     });

@@ -1,10 +1,11 @@
-import { randomDigest, resultVersionStoreContract, uniqueName } from '@strata/contract-tests';
+import { randomDigest, resultVersionStoreContract } from '@strata/contract-tests';
 import { MongoClient } from 'mongodb';
 import type { CommandStartedEvent, Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMongo, isFerretDb } from './connect-mongo.ts';
 import { createResultVersionStore } from './create-result-version-store.ts';
 import { MongoResultVersionStore } from './mongo-result-version-store.ts';
+import { databaseFixture } from './test-database.ts';
 
 const ANCESTRY = 'image.ancestry';
 
@@ -21,22 +22,8 @@ afterAll(async () => {
   await client.close();
 });
 
-/** Creates a fixture on a database of its own, which cleanup drops. */
-async function withDatabase<T extends { close(): Promise<void> }>(
-  create: (database: string) => T | Promise<T>,
-) {
-  const database = uniqueName('strata-test').replaceAll('-', '_');
-  const subject = await create(database);
-  const cleanup = async () => {
-    await subject.close();
-    await client.db(database).dropDatabase();
-  };
-
-  return { subject, cleanup, database };
-}
-
 resultVersionStoreContract('MongoDB', () =>
-  withDatabase(async (database) => {
+  databaseFixture(client, async (database) => {
     const store = await createResultVersionStore({ client, database });
     expect(store.lockWrites).toBe(ferretDb);
     return store;
@@ -47,13 +34,14 @@ resultVersionStoreContract('MongoDB', () =>
 // concurrent cases fail without write locks, and only sequential writes are checked.
 describe.skipIf(ferretDb)('on MongoDB', () => {
   resultVersionStoreContract('MongoDB with conditional writes', () =>
-    withDatabase((database) => new MongoResultVersionStore({ client, database })),
+    databaseFixture(client, (database) => new MongoResultVersionStore({ client, database })),
   );
 });
 
 describe('MongoResultVersionStore', () => {
   it('advances by conditional writes one at a time', async () => {
-    const { subject: store, cleanup } = await withDatabase(
+    const { subject: store, cleanup } = await databaseFixture(
+      client,
       (database) => new MongoResultVersionStore({ client, database, lockWrites: false }),
     );
     try {
@@ -69,7 +57,7 @@ describe('MongoResultVersionStore', () => {
   });
 
   it('numbers 24 concurrent writers 1 to 24', async () => {
-    const fixture = await withDatabase((database) =>
+    const fixture = await databaseFixture(client, (database) =>
       createResultVersionStore({ client, database }),
     );
     const other = await createResultVersionStore({ client, database: fixture.database });
@@ -100,7 +88,7 @@ describe('MongoResultVersionStore', () => {
     const monitored = new MongoClient(mongoUri(), { monitorCommands: true });
     const commands: CommandStartedEvent[] = [];
     monitored.on('commandStarted', (event) => commands.push(event));
-    const { subject: store, cleanup } = await withDatabase((database) =>
+    const { subject: store, cleanup } = await databaseFixture(client, (database) =>
       createResultVersionStore({ client: monitored, database }),
     );
     try {
@@ -129,7 +117,10 @@ describe('MongoResultVersionStore', () => {
       subject: store,
       cleanup,
       database,
-    } = await withDatabase((name) => new MongoResultVersionStore({ client, database: name }));
+    } = await databaseFixture(
+      client,
+      (name) => new MongoResultVersionStore({ client, database: name }),
+    );
     try {
       const image = randomDigest();
       await store.next(image, ANCESTRY, 'hash-a');

@@ -42,3 +42,21 @@ export function useTestDatabase(): TestDatabase {
     db: () => client().db(name),
   };
 }
+
+/**
+ * Creates a test subject on a database of its own. `cleanup` closes the subject and drops the
+ * database.
+ */
+export async function databaseFixture<T extends { close(): Promise<void> }>(
+  client: MongoClient,
+  create: (database: string) => T | Promise<T>,
+) {
+  const database = uniqueName('strata-test').replaceAll('-', '_');
+  const subject = await create(database);
+  const cleanup = async () => {
+    await subject.close();
+    await client.db(database).dropDatabase();
+  };
+
+  return { subject, cleanup, database };
+}
