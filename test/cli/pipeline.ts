@@ -46,6 +46,7 @@ export class Pipeline {
   readonly #stops: (() => Promise<void>)[] = [];
   readonly #results = new Map<string, ConsumedMessage>();
   #collector: Subscription | undefined;
+  #resultCount = 0;
 
   constructor(label: string) {
     const names = createTestNames(label);
@@ -161,6 +162,7 @@ export class Pipeline {
       fromBeginning: true,
       eachBatch: (batch) => {
         for (const message of batch.messages) {
+          this.#resultCount += 1;
           const slot = `${message.topic} ${message.key ?? ''}`;
           const current = this.#results.get(slot);
           if (current === undefined || versionOf(message) >= versionOf(current))
@@ -170,6 +172,11 @@ export class Pipeline {
         return Promise.resolve();
       },
     });
+  }
+
+  /** Number of records received so far on both result topics, every version counted. */
+  get resultCount(): number {
+    return this.#resultCount;
   }
 
   /** Returns the latest result of an image on a result topic, parsed, or undefined. */
