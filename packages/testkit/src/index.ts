@@ -1,5 +1,6 @@
 export { CONTAINER_IMAGES, startContainerServices } from './container-services.ts';
 export type { ContainerServices } from './container-services.ts';
+export { DedicatedKafka, freePort } from './dedicated-kafka.ts';
 export { dockerEngineResponds, findDockerEndpoint, pingDocker } from './docker-engine.ts';
 export type { DockerEndpoint } from './docker-engine.ts';
 export { addressesFromEnvironment, InvalidServiceAddressError } from './environment-addresses.ts';

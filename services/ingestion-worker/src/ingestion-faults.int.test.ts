@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { indexedChains } from '@strata/core';
 import type { ImageRecord, IndexedChain } from '@strata/core';
 import { officialImageEvents } from '@strata/datasets';
-import { createTestNames } from '@strata/testkit';
+import { createTestNames, DedicatedKafka, freePort } from '@strata/testkit';
 import type { ServiceAddresses, TestNames } from '@strata/testkit';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import {
-  collect,
+  collectKeys,
   connectTestPorts,
   testSettings,
   testWorker,
@@ -18,13 +18,7 @@ import {
   waitForCommitted,
 } from './test-real-ports.ts';
 import type { TestPorts } from './test-real-ports.ts';
-import {
-  DedicatedKafka,
-  freePort,
-  killChild,
-  startRedisServer,
-  startWorkerProcess,
-} from './test-processes.ts';
+import { killChild, startRedisServer, startWorkerProcess } from './test-processes.ts';
 import { analyzedEvent, analyzedMessage, waitUntil } from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -107,11 +101,12 @@ describe('ingestion worker under faults', () => {
     const found = await Promise.all(
       records.map((record) => ports.index.lookup(indexedChains(record))),
     );
-    const announced = await collect(ports, settings.indexedTopic, names.unique('collector'));
-    cleanups.push(() => announced.stop());
-    const total = await topicLength(ports, settings.indexedTopic);
-    await waitUntil(() => announced.messages.length >= total);
-    const announcedDigests = new Set(announced.messages.map((message) => message.key));
+    const announcedDigests = await collectKeys(
+      ports,
+      settings.indexedTopic,
+      names.unique('collector'),
+      digests,
+    );
 
     expect(announcedBeforeKill).toBeLessThan(published.length);
     expect(records).toHaveLength(published.length);
@@ -184,11 +179,12 @@ describe('ingestion worker under faults', () => {
     await waitForCommitted(ports, settings.groupId, settings.analyzedTopic);
     const digests = published.map((event) => event.image.digest);
     const records = await ports.store.getMany(digests);
-    const announced = await collect(ports, settings.indexedTopic, names.unique('collector'));
-    cleanups.push(() => announced.stop());
-    const total = await topicLength(ports, settings.indexedTopic);
-    await waitUntil(() => announced.messages.length >= total);
-    const announcedDigests = new Set(announced.messages.map((message) => message.key));
+    const announcedDigests = await collectKeys(
+      ports,
+      settings.indexedTopic,
+      names.unique('collector'),
+      digests,
+    );
 
     expect(records).toHaveLength(published.length);
     expect(digests.filter((digest) => !announcedDigests.has(digest))).toEqual([]);

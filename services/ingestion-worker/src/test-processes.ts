@@ -1,23 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createConnection, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { waitUntil } from './test-support.ts';
-
-/** Returns a loopback TCP port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-
-  return port;
-}
 
 async function accepts(port: number): Promise<boolean> {
   const socket = createConnection({ host: '127.0.0.1', port });
@@ -72,35 +58,4 @@ export function startWorkerProcess(env: Record<string, string>, output: string[]
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
 
   return child;
-}
-
-const SERVICES_SCRIPT = fileURLToPath(new URL('../../../infra/local/services.sh', import.meta.url));
-
-/**
- * A Kafka broker of this test's own, run by the local service scripts in a run directory of its
- * own, so stopping it never touches the broker other tests use.
- */
-export class DedicatedKafka {
-  readonly port: number;
-  readonly #env: Record<string, string>;
-
-  constructor(runDirectory: string, port: number, controllerPort: number) {
-    this.port = port;
-    this.#env = {
-      ...(process.env as Record<string, string>),
-      STRATA_RUN_DIR: runDirectory,
-      STRATA_KAFKA_PORT: String(port),
-      STRATA_KAFKA_CONTROLLER_PORT: String(controllerPort),
-    };
-  }
-
-  /** Starts the broker, or starts it again on its kept data, and waits until it is ready. */
-  async up(): Promise<void> {
-    await promisify(execFile)('bash', [SERVICES_SCRIPT, 'up', 'kafka'], { env: this.#env });
-  }
-
-  /** Stops the broker: SIGTERM, then SIGKILL after the scripts' stop timeout. */
-  async down(): Promise<void> {
-    await promisify(execFile)('bash', [SERVICES_SCRIPT, 'down', 'kafka'], { env: this.#env });
-  }
 }

@@ -132,3 +132,30 @@ export async function collect(ports: TestPorts, topic: string, groupId: string) 
 
   return { messages, stop: () => subscription.stop() };
 }
+
+/**
+ * Reads `topic` from the beginning in a new group and returns the keys seen once every key of
+ * `expected` arrived, or after `timeoutMs`. A new group can be handed some records twice around
+ * a rebalance, so a count of records says less than the keys themselves.
+ */
+export async function collectKeys(
+  ports: TestPorts,
+  topic: string,
+  groupId: string,
+  expected: readonly string[],
+  timeoutMs = 60_000,
+): Promise<Set<string | null>> {
+  const collected = await collect(ports, topic, groupId);
+  const keys = () => new Set(collected.messages.map((message) => message.key));
+  const deadline = Date.now() + timeoutMs;
+  try {
+    await waitUntil(() => {
+      const seen = keys();
+      return expected.every((key) => seen.has(key)) || Date.now() > deadline;
+    });
+  } finally {
+    await collected.stop();
+  }
+
+  return keys();
+}
