@@ -1,5 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ConsumedMessage, SubscribeOptions, Subscription } from '@strata/core';
+import type {
+  ConsumedMessage,
+  OriginalRecordBytes,
+  SubscribeOptions,
+  Subscription,
+} from '@strata/core';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -144,7 +149,23 @@ function toConsumed(topic: string, partition: number, message: KafkaMessage): Co
     key: message.key === null ? null : message.key.toString('utf8'),
     value: message.value,
     headers: decodeHeaders(message.headers),
+    original: originalBytes(message),
   };
+}
+
+/** The key and every header value of a record as bytes, repeated header values included. */
+function originalBytes(message: KafkaMessage): OriginalRecordBytes {
+  const headers: (readonly [string, Buffer])[] = [];
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const one of values) {
+      if (one !== undefined) {
+        headers.push([name, Buffer.isBuffer(one) ? one : Buffer.from(one)]);
+      }
+    }
+  }
+
+  return { key: message.key ?? null, headers };
 }
 
 /** Decodes header values as UTF-8; of a header repeated in one record, the last value wins. */

@@ -4,6 +4,7 @@ import type { ConsumedMessage, ObjectStore } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import {
   createDeadLetter,
+  DEAD_LETTER_ORIGINAL_HEADERS,
   deadLetterTopic,
   offloadLargeDeadLetter,
   readDeadLetter,
@@ -49,6 +50,66 @@ describe('createDeadLetter', () => {
       deadLetteredAt: '2026-02-01T00:00:00.000Z',
       originalHeaders: consumed.headers,
     });
+  });
+
+  it('adds no byte headers when key and headers decoded without loss', () => {
+    const original = {
+      key: Buffer.from('sha256:abc'),
+      headers: [
+        ['ce_id', Buffer.from('event-1')],
+        ['content-type', Buffer.from('application/json')],
+      ] as const,
+    };
+    const letter = createDeadLetter(
+      { ...consumed, original },
+      { code: 'INVALID_EVENT', message: 'not JSON' },
+      new Date(0),
+    );
+
+    expect(Object.values(DEAD_LETTER_ORIGINAL_HEADERS).map((name) => letter.headers[name])).toEqual(
+      [undefined, undefined],
+    );
+  });
+
+  it('keeps key bytes that are not UTF-8, and every value of a repeated header', () => {
+    const key = Buffer.from([0x73, 0xc3, 0x28, 0xff]);
+    const first = Buffer.from([0xfe, 0x01]);
+    const second = Buffer.from('second');
+    const message: ConsumedMessage = {
+      ...consumed,
+      key: key.toString('utf8'),
+      headers: { trace: 'second' },
+      original: {
+        key,
+        headers: [
+          ['trace', first],
+          ['trace', second],
+        ],
+      },
+    };
+    const letter = createDeadLetter(
+      message,
+      { code: 'INVALID_EVENT', message: 'not JSON' },
+      new Date(0),
+    );
+    const info = readDeadLetter(letter);
+
+    expect(info?.originalKeyBytes?.equals(key)).toBe(true);
+    expect(info?.originalHeaderBytes?.map(([name]) => name)).toEqual(['trace', 'trace']);
+    expect(info?.originalHeaderBytes?.[0]?.[1].equals(first)).toBe(true);
+    expect(info?.originalHeaderBytes?.[1]?.[1].equals(second)).toBe(true);
+    expect(info?.originalHeaders).toEqual({ trace: 'second' });
+  });
+
+  it('reads a dead letter whose byte header is malformed without them', () => {
+    const letter = createDeadLetter(
+      consumed,
+      { code: 'INVALID_EVENT', message: 'not JSON' },
+      new Date(0),
+    );
+    letter.headers[DEAD_LETTER_ORIGINAL_HEADERS.headersBase64] = '{"not": "pairs"}';
+
+    expect(readDeadLetter(letter)?.originalHeaderBytes).toBeUndefined();
   });
 
   it('truncates long reasons', () => {

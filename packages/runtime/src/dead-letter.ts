@@ -18,6 +18,15 @@ export const DEAD_LETTER_HEADERS = {
   deadLetteredAt: 'strata-dlq-time',
 } as const;
 
+/**
+ * Headers that keep the original key and header bytes when the decoded strings lost some: the
+ * key as base64, and the headers as a JSON list of `[name, base64 value]` pairs in record order.
+ */
+export const DEAD_LETTER_ORIGINAL_HEADERS = {
+  keyBase64: 'strata-dlq-original-key-base64',
+  headersBase64: 'strata-dlq-original-headers-base64',
+} as const;
+
 /** Maximum length of the reason message kept in a header, in characters. */
 const MAX_REASON_LENGTH = 2000;
 
@@ -27,10 +36,46 @@ export interface DeadLetterReason {
   message: string;
 }
 
+function sameBytes(decoded: string | null, bytes: Buffer | null): boolean {
+  if (decoded === null || bytes === null) {
+    return decoded === bytes;
+  }
+
+  return Buffer.from(decoded, 'utf8').equals(bytes);
+}
+
+/**
+ * Headers that restore the original key and header bytes of `message`, for the parts whose
+ * decoded strings differ from them: bytes that are not UTF-8, or a header name repeated.
+ */
+function originalBytesHeaders(message: ConsumedMessage): Record<string, string> {
+  const original = message.original;
+  if (original === undefined) {
+    return {};
+  }
+
+  const headers: Record<string, string> = {};
+  if (!sameBytes(message.key, original.key)) {
+    headers[DEAD_LETTER_ORIGINAL_HEADERS.keyBase64] = original.key?.toString('base64') ?? '';
+  }
+  const names = new Set(original.headers.map(([name]) => name));
+  const lossless =
+    names.size === original.headers.length &&
+    original.headers.every(([name, bytes]) => sameBytes(message.headers[name] ?? null, bytes));
+  if (!lossless) {
+    const pairs = original.headers.map(([name, bytes]) => [name, bytes.toString('base64')]);
+    headers[DEAD_LETTER_ORIGINAL_HEADERS.headersBase64] = JSON.stringify(pairs);
+  }
+
+  return headers;
+}
+
 /**
  * Builds the dead letter of a consumed record: the original key and value bytes unchanged, the
  * original headers, plus headers naming the source position, the reason and the time. Keeping
- * the value untouched lets an operator re-publish it as is once the cause is fixed.
+ * the value untouched lets an operator re-publish it as is once the cause is fixed. A key or
+ * header that was not UTF-8, and a repeated header, also travel as base64 in
+ * `DEAD_LETTER_ORIGINAL_HEADERS`, so no byte of the record is lost.
  */
 export function createDeadLetter(
   message: ConsumedMessage,
@@ -42,6 +87,7 @@ export function createDeadLetter(
     value: message.value,
     headers: {
       ...message.headers,
+      ...originalBytesHeaders(message),
       [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
       [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
       [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
@@ -65,6 +111,10 @@ export interface DeadLetterInfo {
   originalHeaders: Record<string, string>;
   /** Location of the original value, when it was too large to publish with the dead letter. */
   offloadedValue?: { uri: string; sha256: string; bytes: number };
+  /** The original key bytes, when the key was not UTF-8. */
+  originalKeyBytes?: Buffer;
+  /** Every original header as bytes in record order, when one was not UTF-8 or repeated. */
+  originalHeaderBytes?: [string, Buffer][];
 }
 
 /** Reads the dead-letter headers of a record; returns null when it is not a dead letter. */
@@ -75,7 +125,11 @@ export function readDeadLetter(message: BusMessage): DeadLetterInfo | null {
     return null;
   }
 
-  const names = [...required, ...Object.values(DEAD_LETTER_VALUE_HEADERS)];
+  const names = [
+    ...required,
+    ...Object.values(DEAD_LETTER_VALUE_HEADERS),
+    ...Object.values(DEAD_LETTER_ORIGINAL_HEADERS),
+  ];
 
   const originalHeaders = Object.fromEntries(
     Object.entries(headers).filter(([name]) => !names.includes(name)),
@@ -90,6 +144,44 @@ export function readDeadLetter(message: BusMessage): DeadLetterInfo | null {
     deadLetteredAt: headers[DEAD_LETTER_HEADERS.deadLetteredAt] ?? '',
     originalHeaders,
     ...offloadedValue(headers),
+    ...originalBytes(headers),
+  };
+}
+
+/** Reads a JSON list of `[name, base64]` pairs. Returns undefined for any other content. */
+function parsePairs(text: string): [string, string][] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const isPair = (item: unknown): item is [string, string] =>
+    Array.isArray(item) &&
+    item.length === 2 &&
+    typeof item[0] === 'string' &&
+    typeof item[1] === 'string';
+
+  return Array.isArray(parsed) && parsed.every(isPair) ? parsed : undefined;
+}
+
+function originalBytes(
+  headers: Record<string, string>,
+): Pick<DeadLetterInfo, 'originalKeyBytes' | 'originalHeaderBytes'> {
+  const key = headers[DEAD_LETTER_ORIGINAL_HEADERS.keyBase64];
+  const list = headers[DEAD_LETTER_ORIGINAL_HEADERS.headersBase64];
+  const pairs = list === undefined ? undefined : parsePairs(list);
+
+  return {
+    ...(key === undefined ? {} : { originalKeyBytes: Buffer.from(key, 'base64') }),
+    ...(pairs === undefined
+      ? {}
+      : {
+          originalHeaderBytes: pairs.map(([name, value]): [string, Buffer] => [
+            name,
+            Buffer.from(value, 'base64'),
+          ]),
+        }),
   };
 }
 

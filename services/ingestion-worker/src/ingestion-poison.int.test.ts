@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createKafka } from '@strata/kafka';
 import { readDeadLetter } from '@strata/runtime';
 import { createTestNames } from '@strata/testkit';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -90,6 +91,39 @@ describe('ingestion worker on poison input', () => {
     expect(readDeadLetter(deadLetters.messages[0]!)?.reasonCode).toBe('LIMIT_EXCEEDED');
     expect(await ports.store.get(event.image.digest)).toBeNull();
     expect(await ports.store.get(sentinel.image.digest)).not.toBeNull();
+    expect(worker.state).toBe('running');
+  });
+
+  it('dead-letters a record with the bytes of a key and headers that are not UTF-8', async () => {
+    const { ports, settings, worker, deadLetters } = await setup('key bytes');
+    const key = Buffer.from([0x73, 0x68, 0xc3, 0x28, 0xff]);
+    const first = Buffer.from([0xfe, 0x00, 0x01]);
+    const second = Buffer.from('second');
+    const value = Buffer.from('{"not an event"');
+    const producer = createKafka({
+      brokers: inject('services').kafkaBrokers,
+      logger: ports.logger,
+    }).producer();
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    await worker.start();
+    await producer.send({
+      topic: settings.analyzedTopic,
+      messages: [{ key, value, headers: { trace: [first, second] } }],
+    });
+    await waitUntil(() => deadLetters.messages.length > 0);
+
+    const letter = deadLetters.messages[0]!;
+    const info = readDeadLetter(letter);
+    expect(info?.reasonCode).toBe('INVALID_EVENT');
+    expect(letter.value?.equals(value)).toBe(true);
+    expect(info?.originalKeyBytes?.equals(key)).toBe(true);
+    expect(
+      info?.originalHeaderBytes?.map(([name, bytes]) => [name, bytes.toString('hex')]),
+    ).toEqual([
+      ['trace', first.toString('hex')],
+      ['trace', second.toString('hex')],
+    ]);
     expect(worker.state).toBe('running');
   });
 });

@@ -5,6 +5,13 @@ export interface BusMessage {
   headers: Record<string, string>;
 }
 
+/** The key and headers of a consumed record as bytes, before the bus decoded them as UTF-8. */
+export interface OriginalRecordBytes {
+  key: Buffer | null;
+  /** Every header value in record order, so a repeated name appears once per value. */
+  headers: readonly (readonly [string, Buffer])[];
+}
+
 /** A consumed record with its position in the log. */
 export interface ConsumedMessage extends BusMessage {
   topic: string;
@@ -12,6 +19,11 @@ export interface ConsumedMessage extends BusMessage {
   offset: string;
   /** Broker timestamp, milliseconds since the epoch. */
   timestamp: number;
+  /**
+   * Key and header bytes as received, set by buses that decode them. `key` and `headers` above
+   * lose bytes that are not UTF-8, and keep only the last value of a repeated header.
+   */
+  original?: OriginalRecordBytes;
 }
 
 export interface ConsumedBatch {
