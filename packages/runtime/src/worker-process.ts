@@ -103,6 +103,9 @@ class ProcessResources {
   }
 }
 
+/** Exit code of a worker process whose configuration is invalid, as for `strata` usage errors. */
+const CONFIG_EXIT_CODE = 2;
+
 function parseOrReport<Config>(
   definition: WorkerProcessDefinition<Config, unknown, unknown>,
   options: WorkerProcessOptions<Config, unknown>,
@@ -112,7 +115,7 @@ function parseOrReport<Config>(
   } catch (error) {
     const write = options.writeError ?? ((text: string) => process.stderr.write(text));
     write(`${error instanceof Error ? error.message : String(error)}\n`);
-    options.process.exit(1);
+    options.process.exit(CONFIG_EXIT_CODE);
     return undefined;
   }
 }
@@ -151,7 +154,7 @@ async function connectAndStart<
 }
 
 /**
- * Runs a worker as a process: parses the config (exit 1 listing every problem when invalid),
+ * Runs a worker as a process: parses the config (exit 2 listing every problem when invalid),
  * installs signal handling, starts the health server, connects the ports with retries and starts
  * consuming. Resolves once the worker runs, or with undefined when it could not start. The
  * signal handlers end the process.

@@ -72,13 +72,13 @@ function run(connect: ConnectPorts, environment: Record<string, string> = env) {
 }
 
 describe('runAncestryProcess', () => {
-  it('exits 1 listing every config problem', async () => {
+  it('exits 2 listing every config problem', async () => {
     const { fake, errors, started } = run(() => Promise.reject(new Error('not called')), {
       COMPARE_TO: 'sibling',
     });
 
     expect(await started).toBeUndefined();
-    expect(fake.exits).toEqual([1]);
+    expect(fake.exits).toEqual([2]);
     expect(errors[0]).toMatch(/KAFKA_BROKERS \(not set\)/);
     expect(errors[0]).toMatch(/COMPARE_TO \("sibling"\)/);
   });

@@ -71,13 +71,13 @@ function run(connect: ConnectPorts, environment: Record<string, string> = env) {
 }
 
 describe('runIngestionProcess', () => {
-  it('exits 1 listing every config problem', async () => {
+  it('exits 2 listing every config problem', async () => {
     const { fake, errors, started } = run(() => Promise.reject(new Error('not called')), {
       HTTP_PORT: 'x',
     });
 
     expect(await started).toBeUndefined();
-    expect(fake.exits).toEqual([1]);
+    expect(fake.exits).toEqual([2]);
     expect(errors[0]).toMatch(/KAFKA_BROKERS \(not set\)/);
     expect(errors[0]).toMatch(/HTTP_PORT \("x"\)/);
     expect(errors[0]).toMatch(/S3_SECRET_ACCESS_KEY \(not set\)/);
