@@ -76,6 +76,16 @@ function decodingCases(): BadInputCase[] {
     simple('JSON array', json([analyzedEvent('array', 1)]), invalid),
     simple('JSON null', raw('null'), invalid),
     simple('JSON number', raw('42'), invalid),
+    simple(
+      'annotation named __proto__',
+      raw(
+        JSON.stringify(analyzedEvent('proto-key', 1)).replace(
+          '"layers"',
+          '"annotations":{"__proto__":{}},"layers"',
+        ),
+      ),
+      invalid,
+    ),
   ];
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { StrataError } from '../errors.ts';
 import { LIMITS } from '../limits.ts';
 import { analyzedEventSchema } from './analyzed-event.ts';
-import { parseWith } from './parse-event.ts';
+import { findPrototypeKey, parseWith } from './parse-event.ts';
 
 const DIGEST = `sha256:${'1'.repeat(64)}`;
 
@@ -70,6 +70,25 @@ describe('analyzedEventSchema', () => {
 
     expect(error.code).toBe('LIMIT_EXCEEDED');
     expect(error.message).toContain('image.layers');
+  });
+
+  it('rejects an annotation named __proto__, naming the field', () => {
+    const text = JSON.stringify(validEvent()).replace(
+      '"layers"',
+      '"annotations":{"__proto__":{}},"layers"',
+    );
+    const error = parseError(JSON.parse(text));
+
+    expect(error.code).toBe('INVALID_EVENT');
+    expect(error.message).toContain('image.annotations.__proto__');
+  });
+
+  it('finds a __proto__ key at any depth, and none in ordinary values', () => {
+    const nested = JSON.parse('{"a":[{"b":1},{"c":{"__proto__":null}}]}') as unknown;
+
+    expect(findPrototypeKey(nested)).toEqual(['a', 1, 'c', '__proto__']);
+    expect(findPrototypeKey({ a: [{ constructor: 'x' }], toString: 1 })).toBeUndefined();
+    expect(findPrototypeKey('__proto__')).toBeUndefined();
   });
 
   it('raises LIMIT_EXCEEDED over the annotation count', () => {

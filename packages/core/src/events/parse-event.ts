@@ -17,6 +17,13 @@ export function parseWith<T>(
   subject: string,
   code?: ErrorCode,
 ): T {
+  const prototypeKey = findPrototypeKey(value);
+  if (prototypeKey !== undefined) {
+    const field = formatPath(prototypeKey);
+    const message = `invalid ${subject}: ${field}: the key "__proto__" is not allowed`;
+    throw new StrataError(code ?? 'INVALID_EVENT', message, { details: { field } });
+  }
+
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) {
     return result.data;
@@ -66,6 +73,42 @@ function showsInput(issue: z.core.$ZodIssue): boolean {
   }
 
   return issue.code !== 'too_big' || ['number', 'string'].includes(typeof issue.input);
+}
+
+/**
+ * Returns the path of the first object key `__proto__` in a parsed JSON value, or undefined.
+ * `JSON.parse` keeps such a key as data, while copying the object through assignment, as schema
+ * parsing does, turns it into a prototype change and drops it unseen. The walk uses a stack of
+ * its own, so deep nesting cannot overflow the call stack.
+ */
+export function findPrototypeKey(value: unknown): PropertyKey[] | undefined {
+  const pending: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
+  for (;;) {
+    const current = pending.pop();
+    if (current === undefined) {
+      return undefined;
+    }
+
+    const { value: item, path } = current;
+    if (typeof item !== 'object' || item === null) {
+      continue;
+    }
+
+    if (Array.isArray(item)) {
+      item.forEach((element: unknown, index) =>
+        pending.push({ value: element, path: [...path, index] }),
+      );
+      continue;
+    }
+
+    if (Object.hasOwn(item, '__proto__')) {
+      return [...path, '__proto__'];
+    }
+
+    for (const [key, element] of Object.entries(item)) {
+      pending.push({ value: element, path: [...path, key] });
+    }
+  }
 }
 
 /** Formats a path as `image.layers[3].digest`. */
