@@ -35,6 +35,30 @@ describe('ChainIndexLayout', () => {
     expect(layout.locate('diffId', CHAIN).key).toBe('p:{d:ab}');
   });
 
+  it('locates many chains like locate', () => {
+    const layout = new ChainIndexLayout('p:', 4);
+    const other = `sha256:ffee${'9'.repeat(60)}`;
+    const chains = [
+      { kind: 'blob' as const, chainId: CHAIN },
+      { kind: 'diffId' as const, chainId: other },
+    ];
+    const single = chains.map((chain) => layout.locate(chain.kind, chain.chainId));
+
+    const locations = layout.locateAll(chains);
+
+    expect(locations.keys).toEqual(single.map((location) => location.key));
+    expect(locations.fields).toEqual(Buffer.concat(single.map((location) => location.field)));
+  });
+
+  it('rejects invalid chain ID in list', () => {
+    const chains = [
+      { kind: 'blob' as const, chainId: CHAIN },
+      { kind: 'blob' as const, chainId: `sha256:${'G'.repeat(64)}` },
+    ];
+
+    expect(() => new ChainIndexLayout('p:', 4).locateAll(chains)).toThrow(/invalid chainId/);
+  });
+
   it('rejects prefixes that break hash tags or globs', () => {
     expect(() => new ChainIndexLayout('p{x}:', 4)).toThrow(/invalid Redis key prefix/);
     expect(() => new ChainIndexLayout('p*', 4)).toThrow(/invalid Redis key prefix/);

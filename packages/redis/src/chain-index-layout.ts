@@ -1,5 +1,5 @@
 import { StrataError } from '@strata/core';
-import type { ChainKind, Digest } from '@strata/core';
+import type { ChainKind, Digest, IndexedChain } from '@strata/core';
 
 const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** Bytes of a raw SHA-256 digest. */
@@ -16,6 +16,13 @@ export const DEFAULT_FINGERPRINT_BYTES = 6;
 export interface ChainLocation {
   key: string;
   field: Buffer;
+}
+
+/** Locations of several chains: the hash keys in order, and their fingerprints concatenated. */
+export interface ChainLocations {
+  keys: string[];
+  /** `fingerprintBytes` bytes per key, in key order. */
+  fields: Buffer;
 }
 
 /**
@@ -61,13 +68,35 @@ export class ChainIndexLayout {
 
   locate(kind: ChainKind, chainId: Digest): ChainLocation {
     const hex = digestHex(chainId, 'chainId');
-    const bucket = hex.slice(0, this.bucketHexDigits);
-    const fingerprintEnd = this.bucketHexDigits + 2 * this.fingerprintBytes;
 
     return {
-      key: `${this.prefix}{${kind === 'diffId' ? 'd' : 'b'}:${bucket}}`,
-      field: Buffer.from(hex.slice(this.bucketHexDigits, fingerprintEnd), 'hex'),
+      key: this.#key(kind, hex),
+      field: Buffer.from(this.#fingerprintHex(hex), 'hex'),
     };
+  }
+
+  /** Locates every chain, writing all fingerprints into one buffer. */
+  locateAll(chains: readonly IndexedChain[]): ChainLocations {
+    const keys: string[] = [];
+    const fields = Buffer.allocUnsafe(chains.length * this.fingerprintBytes);
+    for (const chain of chains) {
+      const hex = digestHex(chain.chainId, 'chainId');
+      const offset = keys.length * this.fingerprintBytes;
+      fields.write(this.#fingerprintHex(hex), offset, this.fingerprintBytes, 'hex');
+      keys.push(this.#key(chain.kind, hex));
+    }
+
+    return { keys, fields };
+  }
+
+  #key(kind: ChainKind, hex: string): string {
+    const bucket = hex.slice(0, this.bucketHexDigits);
+
+    return `${this.prefix}{${kind === 'diffId' ? 'd' : 'b'}:${bucket}}`;
+  }
+
+  #fingerprintHex(hex: string): string {
+    return hex.slice(this.bucketHexDigits, this.bucketHexDigits + 2 * this.fingerprintBytes);
   }
 }
 

@@ -71,14 +71,17 @@ return 0
 `);
 
 /**
- * Reads field ARGV[i] of hash KEYS[i] for every i, in one command. Returns the values in key order,
- * nil for a missing field. Keys of different Cluster slots cannot share a script call, so only a
- * single server runs it.
+ * Reads field i of hash KEYS[i] for every i, in one command. ARGV[1] contains the fields
+ * concatenated, all of one width. Returns the values in key order, nil for a missing field. Keys of different
+ * Cluster slots cannot share a script call, so only a single server runs it.
  */
 export const READ_FIELDS = luaScript(`
+local fields = ARGV[1]
+local width = #fields / #KEYS
 local values = {}
 for i = 1, #KEYS do
-  values[i] = redis.call('HGET', KEYS[i], ARGV[i]) or false
+  local field = string.sub(fields, (i - 1) * width + 1, i * width)
+  values[i] = redis.call('HGET', KEYS[i], field) or false
 end
 return values
 `);

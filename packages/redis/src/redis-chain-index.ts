@@ -7,7 +7,7 @@ import {
   decodeDigests,
   encodeDigest,
 } from './chain-index-layout.ts';
-import type { ChainLocation } from './chain-index-layout.ts';
+import type { ChainLocation, ChainLocations } from './chain-index-layout.ts';
 import { ADD_DIGEST, READ_FIELDS, REMOVE_DIGEST } from './chain-index-scripts.ts';
 import { firstError, runPipelined, runScript } from './redis-pipelines.ts';
 import type { RedisClient } from './redis-pipelines.ts';
@@ -87,9 +87,8 @@ export class RedisChainIndex implements ChainIndex {
    */
   lookup(queries: readonly IndexedChain[]): Promise<Digest[][]> {
     return this.#run('lookup', { queries: queries.length }, async () => {
-      const locations = queries.map((query) => this.#layout.locate(query.kind, query.chainId));
       const client = this.#client;
-      if (locations.length === 0) {
+      if (queries.length === 0) {
         return [];
       }
 
@@ -97,8 +96,11 @@ export class RedisChainIndex implements ChainIndex {
       // against 150 µs (p50) for 38 fields on this project's 2-core test machine.
       const values =
         client instanceof Cluster
-          ? await readPipelined(client, locations)
-          : await this.#readCoalesced(client, locations);
+          ? await readPipelined(
+              client,
+              queries.map((query) => this.#locate(query)),
+            )
+          : await this.#readCoalesced(client, this.#layout.locateAll(queries));
 
       return values.map((value) => decodeDigests(value instanceof Buffer ? value : null));
     });
@@ -109,7 +111,7 @@ export class RedisChainIndex implements ChainIndex {
    * start wait, and the next call reads the fields of all of them (up to
    * `MAX_COALESCED_FIELDS`), so concurrent lookups share round trips.
    */
-  #readCoalesced(client: Redis, locations: readonly ChainLocation[]): Promise<unknown[]> {
+  #readCoalesced(client: Redis, locations: ChainLocations): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ locations, resolve, reject });
       if (!this.#reading) {
@@ -123,14 +125,12 @@ export class RedisChainIndex implements ChainIndex {
     while (this.#waiting.length > 0) {
       const batch = takeBatch(this.#waiting);
       try {
-        const values = await readByScript(
-          client,
-          batch.flatMap((lookup) => lookup.locations),
-        );
+        const values = await readByScript(client, joinLocations(batch));
         let offset = 0;
         for (const lookup of batch) {
-          lookup.resolve(values.slice(offset, offset + lookup.locations.length));
-          offset += lookup.locations.length;
+          const count = lookup.locations.keys.length;
+          lookup.resolve(values.slice(offset, offset + count));
+          offset += count;
         }
       } catch (error) {
         for (const lookup of batch) {
@@ -228,6 +228,10 @@ export class RedisChainIndex implements ChainIndex {
     throwFirst(replies);
   }
 
+  #locate(chain: IndexedChain): ChainLocation {
+    return this.#layout.locate(chain.kind, chain.chainId);
+  }
+
   async #clearNode(node: Redis): Promise<void> {
     let cursor = '0';
     do {
@@ -259,7 +263,7 @@ type Pipeline = ReturnType<RedisClient['pipeline']>;
 const MAX_COALESCED_FIELDS = 2048;
 
 interface WaitingLookup {
-  locations: readonly ChainLocation[];
+  locations: ChainLocations;
   resolve: (values: unknown[]) => void;
   reject: (error: unknown) => void;
 }
@@ -269,14 +273,27 @@ function takeBatch(waiting: WaitingLookup[]): WaitingLookup[] {
   let count = 0;
   let fields = 0;
   for (const lookup of waiting) {
-    if (count > 0 && fields + lookup.locations.length > MAX_COALESCED_FIELDS) {
+    const size = lookup.locations.keys.length;
+    if (count > 0 && fields + size > MAX_COALESCED_FIELDS) {
       break;
     }
     count += 1;
-    fields += lookup.locations.length;
+    fields += size;
   }
 
   return waiting.splice(0, count);
+}
+
+function joinLocations(batch: readonly WaitingLookup[]): ChainLocations {
+  const [first] = batch;
+  if (batch.length === 1 && first !== undefined) {
+    return first.locations;
+  }
+
+  return {
+    keys: batch.flatMap((lookup) => lookup.locations.keys),
+    fields: Buffer.concat(batch.map((lookup) => lookup.locations.fields)),
+  };
 }
 
 /** Reads each location's field with one pipelined `HGET`, grouped by Cluster node. */
@@ -295,13 +312,9 @@ async function readPipelined(
 }
 
 /** Reads every location's field in one `READ_FIELDS` call, loading the script when missing. */
-async function readByScript(
-  client: Redis,
-  locations: readonly ChainLocation[],
-): Promise<unknown[]> {
-  const keys = locations.map((location) => location.key);
-  const fields = locations.map((location) => location.field);
-  const args = [String(keys.length), ...keys, ...fields];
+async function readByScript(client: Redis, locations: ChainLocations): Promise<unknown[]> {
+  const { keys, fields } = locations;
+  const args = [String(keys.length), ...keys, fields];
   let reply: unknown;
   try {
     reply = await client.callBuffer('EVALSHA', [READ_FIELDS.sha1, ...args]);
@@ -312,9 +325,9 @@ async function readByScript(
 
     reply = await client.callBuffer('EVAL', [READ_FIELDS.source, ...args]);
   }
-  if (!Array.isArray(reply) || reply.length !== locations.length) {
+  if (!Array.isArray(reply) || reply.length !== keys.length) {
     throw new Error(
-      `invalid READ_FIELDS reply: expected a list of ${locations.length} values, got ${typeof reply}`,
+      `invalid READ_FIELDS reply: expected a list of ${keys.length} values, got ${typeof reply}`,
     );
   }
 
