@@ -82,6 +82,21 @@ describe('ChainIndexLayout', () => {
       /invalid chainId/,
     );
   });
+
+  it('rejects malformed chain IDs', () => {
+    const layout = new ChainIndexLayout('p:', 4);
+    const invalid = [
+      CHAIN.toUpperCase(),
+      `sha256:${'A'.repeat(64)}`,
+      `sha256:${'g'.repeat(64)}`,
+      `sha256:${'é'.repeat(64)}`,
+      `sha512:${'0'.repeat(64)}`,
+      `${CHAIN}0`,
+    ];
+    for (const chainId of invalid) {
+      expect(() => layout.locate('blob', chainId)).toThrow(/invalid chainId/);
+    }
+  });
 });
 
 describe('encodeDigest and decodeDigests', () => {

