@@ -80,18 +80,31 @@ export class ChainIndexLayout {
     };
   }
 
-  /** Locates every chain, writing all fingerprints into one buffer. */
+  /** Locates every chain, decoding all fingerprints into one buffer. */
   locateAll(chains: readonly IndexedChain[]): ChainLocations {
     const keys: string[] = [];
     const fields = Buffer.allocUnsafe(chains.length * this.fingerprintBytes);
     for (const chain of chains) {
       const hex = digestHex(chain.chainId, 'chainId');
-      const offset = keys.length * this.fingerprintBytes;
-      fields.write(this.#fingerprintHex(hex), offset, this.fingerprintBytes, 'hex');
+      this.#decodeFingerprint(hex, fields, keys.length * this.fingerprintBytes);
       keys.push(this.#key(chain.kind, hex));
     }
 
     return { keys, fields };
+  }
+
+  /**
+   * Writes the fingerprint bytes of a validated chain ID's hex digits into `target` at `offset`.
+   * Decoding in JavaScript avoids one native `Buffer.write` call per chain.
+   */
+  #decodeFingerprint(hex: string, target: Buffer, offset: number): void {
+    let digit = this.bucketHexDigits;
+    for (let index = offset; index < offset + this.fingerprintBytes; index += 1) {
+      const high = HEX_DIGIT_VALUES[hex.charCodeAt(digit)] ?? 0;
+      const low = HEX_DIGIT_VALUES[hex.charCodeAt(digit + 1)] ?? 0;
+      target[index] = (high << 4) | low;
+      digit += 2;
+    }
   }
 
   #key(kind: ChainKind, hex: string): string {
