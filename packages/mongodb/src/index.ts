@@ -2,6 +2,8 @@ export { connectMongo, isFerretDb } from './connect-mongo.ts';
 export type { MongoConnectionOptions } from './connect-mongo.ts';
 export { createImageStore } from './create-image-store.ts';
 export type { ImageStoreOptions } from './create-image-store.ts';
+export { toImageDocument } from './image-document.ts';
+export type { ImageDocument } from './image-document.ts';
 export { createResultVersionStore } from './create-result-version-store.ts';
 export type { ResultVersionStoreOptions } from './create-result-version-store.ts';
 export { MongoImageStore } from './mongo-image-store.ts';
