@@ -57,6 +57,27 @@ describe('ImageWriteLocks', () => {
     expect((await collection.findOne({ _id: digest }))?.owner).toBe('busy');
   });
 
+  it('keeps the lock of a live holder past its lease', async () => {
+    const collection = testDatabase.db().collection<LockDocument>(uniqueName('locks'));
+    const digest = randomDigest();
+    const writers = [0, 1].map(() => new ImageWriteLocks(collection, { leaseMs: 300 }));
+    const spans: { start: number; end: number }[] = [];
+    const hold = (ms: number) => async () => {
+      const span = { start: Date.now(), end: 0 };
+      spans.push(span);
+      await delay(ms);
+      span.end = Date.now();
+    };
+
+    const first = writers[0]?.withLock(digest, hold(1500));
+    await delay(100);
+    const second = writers[1]?.withLock(digest, hold(10));
+    await Promise.all([first, second]);
+
+    expect(spans).toHaveLength(2);
+    expect(spans[1]?.start).toBeGreaterThanOrEqual(spans[0]?.end ?? Infinity);
+  });
+
   it('releases the lock when the action fails', async () => {
     const collection = testDatabase.db().collection<LockDocument>(uniqueName('locks'));
     const digest = randomDigest();

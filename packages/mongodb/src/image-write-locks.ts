@@ -12,7 +12,10 @@ interface LockDocument {
 }
 
 export interface ImageWriteLocksOptions {
-  /** Time after which a lock whose holder never released it may be taken over. Default 30000 ms. */
+  /**
+   * Time after which a lock whose holder stopped renewing it may be taken over. A live holder
+   * renews it every third of this time. Default 30000 ms.
+   */
   leaseMs?: number;
   /** Max time to wait for a lock before failing with a retryable CONFLICT. Default 60000 ms. */
   maxWaitMs?: number;
@@ -53,11 +56,42 @@ export class ImageWriteLocks {
   ): Promise<T> {
     const owner = randomUUID();
     await this.#acquire(key, owner, details);
+    const stopRenewing = this.#renewWhileHeld(key, owner);
     try {
       return await action();
     } finally {
+      stopRenewing();
       await this.#locks.deleteOne({ _id: key, owner });
     }
+  }
+
+  /**
+   * Extends the lease of a held lock every third of the lease, so that a holder that waits long,
+   * for example for a nested lock, keeps its lock while it runs. A holder that crashed stops
+   * renewing, and its lock expires. A failed renewal is tried again at the next interval.
+   * Returns the function that stops renewing.
+   */
+  #renewWhileHeld(key: string, owner: string): () => void {
+    let renewing = false;
+    const renew = async () => {
+      if (renewing) {
+        return;
+      }
+
+      renewing = true;
+      try {
+        const expiresAt = new Date(this.#clock() + this.#leaseMs);
+        await this.#locks.updateOne({ _id: key, owner }, { $set: { expiresAt } });
+      } catch {
+        // The next interval tries again, and the lease only runs out if every renewal fails.
+      } finally {
+        renewing = false;
+      }
+    };
+    const timer = setInterval(() => void renew(), Math.max(1, Math.floor(this.#leaseMs / 3)));
+    timer.unref();
+
+    return () => clearInterval(timer);
   }
 
   async #acquire(key: string, owner: string, details: Record<string, unknown>): Promise<void> {
