@@ -6,6 +6,7 @@
 //     [--documents 3000] [--batches 1,100,1000]
 import { parseArgs } from 'node:util';
 import { toImageDocument } from '@strata/mongodb';
+import type { ImageDocument } from '@strata/mongodb';
 import { MongoClient } from 'mongodb';
 import { generateImages } from './image-families.ts';
 import { elapsedMs } from './stats.ts';
@@ -38,13 +39,14 @@ async function main(): Promise<void> {
     const meanBytes =
       all.reduce((sum, document) => sum + JSON.stringify(document).length, 0) / all.length;
     for (const [round, batch] of batches.entries()) {
-      const collection = client.db(database).collection(`images_${batch}`);
+      const collection = client.db(database).collection<ImageDocument>(`images_${batch}`);
       const chosen = all.slice(round * documents, (round + 1) * documents);
       const start = process.hrtime.bigint();
       for (let first = 0; first < chosen.length; first += batch) {
         const slice = chosen.slice(first, first + batch);
-        if (batch === 1) {
-          await collection.insertOne(slice[0] ?? {});
+        const [only] = slice;
+        if (slice.length === 1 && only !== undefined) {
+          await collection.insertOne(only);
         } else {
           await collection.insertMany(slice, { ordered: false });
         }
