@@ -1,12 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type {
-  ConsumedMessage,
-  OriginalRecordBytes,
-  SubscribeOptions,
-  Subscription,
-} from '@strata/core';
-import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
+import type { SubscribeOptions, Subscription } from '@strata/core';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Logger } from 'pino';
+
+import { toConsumedMessage } from './consumed-message.ts';
 
 export interface KafkaSubscriptionOptions {
   consumer: Consumer;
@@ -98,7 +95,7 @@ export class KafkaSubscription implements Subscription {
     }
 
     const { topic, partition } = batch;
-    const messages = batch.messages.map((message) => toConsumed(topic, partition, message));
+    const messages = batch.messages.map((message) => toConsumedMessage(topic, partition, message));
     const signal = this.#abort.signal;
     const beat = setInterval(() => {
       payload.heartbeat().catch((error: unknown) => {
@@ -138,45 +135,4 @@ export class KafkaSubscription implements Subscription {
     );
     await delay(delayMs, undefined, { signal: this.#abort.signal }).catch(() => undefined);
   }
-}
-
-function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    timestamp: Number(message.timestamp),
-    key: message.key === null ? null : message.key.toString('utf8'),
-    value: message.value,
-    headers: decodeHeaders(message.headers),
-    original: originalBytes(message),
-  };
-}
-
-/** The key and every header value of a record as bytes, repeated header values included. */
-function originalBytes(message: KafkaMessage): OriginalRecordBytes {
-  const headers: (readonly [string, Buffer])[] = [];
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const one of values) {
-      if (one !== undefined) {
-        headers.push([name, Buffer.isBuffer(one) ? one : Buffer.from(one)]);
-      }
-    }
-  }
-
-  return { key: message.key ?? null, headers };
-}
-
-/** Decodes header values as UTF-8; of a header repeated in one record, the last value wins. */
-function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const decoded: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const last = Array.isArray(value) ? value.at(-1) : value;
-    if (last !== undefined) {
-      decoded[name] = last.toString();
-    }
-  }
-
-  return decoded;
 }

@@ -4,7 +4,9 @@ import type { ConsumedMessage, ObjectStore } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import {
   createDeadLetter,
+  DEAD_LETTER_HEADERS,
   DEAD_LETTER_ORIGINAL_HEADERS,
+  DEAD_LETTER_VALUE_HEADERS,
   deadLetterTopic,
   offloadLargeDeadLetter,
   readDeadLetter,
@@ -21,6 +23,8 @@ const consumed: ConsumedMessage = {
 };
 
 describe('createDeadLetter', () => {
+  const reason = { code: 'INVALID_EVENT', message: 'not JSON' };
+
   it('keeps key, value bytes and headers', () => {
     const letter = createDeadLetter(
       consumed,
@@ -96,9 +100,113 @@ describe('createDeadLetter', () => {
 
     expect(info?.originalKeyBytes?.equals(key)).toBe(true);
     expect(info?.originalHeaderBytes?.map(([name]) => name)).toEqual(['trace', 'trace']);
-    expect(info?.originalHeaderBytes?.[0]?.[1].equals(first)).toBe(true);
-    expect(info?.originalHeaderBytes?.[1]?.[1].equals(second)).toBe(true);
+    expect(info?.originalHeaderBytes?.[0]?.[1]?.equals(first)).toBe(true);
+    expect(info?.originalHeaderBytes?.[1]?.[1]?.equals(second)).toBe(true);
     expect(info?.originalHeaders).toEqual({ trace: 'second' });
+  });
+
+  it('keeps a header without value as null bytes', () => {
+    const message: ConsumedMessage = {
+      ...consumed,
+      headers: { ce_id: 'event-1' },
+      original: {
+        key: Buffer.from('sha256:abc'),
+        headers: [
+          ['ce_id', Buffer.from('event-1')],
+          ['empty', null],
+        ],
+      },
+    };
+    const letter = createDeadLetter(message, reason, new Date(0));
+    const info = readDeadLetter(letter);
+
+    expect(info?.originalHeaderBytes).toEqual([
+      ['ce_id', Buffer.from('event-1')],
+      ['empty', null],
+    ]);
+  });
+
+  it('keeps a header named __proto__ or constructor', () => {
+    const headers = Object.assign(Object.create(null) as Record<string, string>, {
+      ['__proto__']: 'p',
+      constructor: 'c',
+    });
+    const message: ConsumedMessage = {
+      ...consumed,
+      headers,
+      original: {
+        key: Buffer.from('sha256:abc'),
+        headers: [
+          ['__proto__', Buffer.from('p')],
+          ['constructor', Buffer.from('c')],
+        ],
+      },
+    };
+    const letter = createDeadLetter(message, reason, new Date(0));
+    const info = readDeadLetter(letter);
+
+    expect(Object.hasOwn(letter.headers, '__proto__')).toBe(true);
+    expect(letter.headers.constructor).toBe('c');
+    expect(info?.originalHeaders.constructor).toBe('c');
+    expect(info?.originalHeaderBytes).toBeUndefined();
+  });
+
+  it('keeps header bytes missing from plain decoded headers', () => {
+    const bytes = Buffer.from('c');
+    const message: ConsumedMessage = {
+      ...consumed,
+      headers: {},
+      original: { key: Buffer.from('sha256:abc'), headers: [['constructor', bytes]] },
+    };
+    const letter = createDeadLetter(message, reason, new Date(0));
+
+    expect(readDeadLetter(letter)?.originalHeaderBytes).toEqual([['constructor', bytes]]);
+  });
+
+  it('keeps a dead-letter header name of a record without original bytes', () => {
+    const name = DEAD_LETTER_HEADERS.sourceTopic;
+    const message: ConsumedMessage = { ...consumed, headers: { [name]: 'elsewhere' } };
+    const letter = createDeadLetter(message, reason, new Date(0));
+    const info = readDeadLetter(letter);
+
+    expect(info?.sourceTopic).toBe('image.analyzed');
+    expect(info?.originalKeyBytes).toBeUndefined();
+    expect(info?.originalHeaderBytes).toEqual([[name, Buffer.from('elsewhere')]]);
+  });
+
+  it('keeps original headers that have a dead-letter header name', () => {
+    const name = DEAD_LETTER_HEADERS.reasonCode;
+    const message: ConsumedMessage = {
+      ...consumed,
+      headers: { [name]: 'from the producer' },
+      original: {
+        key: Buffer.from('sha256:abc'),
+        headers: [[name, Buffer.from('from the producer')]],
+      },
+    };
+    const letter = createDeadLetter(message, reason, new Date(0));
+    const info = readDeadLetter(letter);
+
+    expect(info?.reasonCode).toBe('INVALID_EVENT');
+    expect(info?.originalHeaderBytes).toEqual([[name, Buffer.from('from the producer')]]);
+  });
+
+  it('leaves out original headers that only a dead letter may set', () => {
+    const name = DEAD_LETTER_VALUE_HEADERS.uri;
+    const message: ConsumedMessage = {
+      ...consumed,
+      headers: { [name]: 's3://other/key' },
+      original: {
+        key: Buffer.from('sha256:abc'),
+        headers: [[name, Buffer.from('s3://other/key')]],
+      },
+    };
+    const letter = createDeadLetter(message, reason, new Date(0));
+    const info = readDeadLetter(letter);
+
+    expect(letter.headers[name]).toBeUndefined();
+    expect(info?.offloadedValue).toBeUndefined();
+    expect(info?.originalHeaderBytes).toEqual([[name, Buffer.from('s3://other/key')]]);
   });
 
   it('reads a dead letter whose byte header is malformed without them', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { BusMessage, ConsumedMessage, ObjectStore } from '@strata/core';
+import type { BusMessage, ConsumedMessage, ObjectStore, OriginalRecordBytes } from '@strata/core';
 
 /** Name of the dead-letter topic of `topic`. */
 export function deadLetterTopic(topic: string): string {
@@ -27,6 +27,13 @@ export const DEAD_LETTER_ORIGINAL_HEADERS = {
   headersBase64: 'strata-dlq-original-headers-base64',
 } as const;
 
+/** Headers of a dead letter whose original value was moved to the object store. */
+export const DEAD_LETTER_VALUE_HEADERS = {
+  uri: 'strata-dlq-value-uri',
+  sha256: 'strata-dlq-value-sha256',
+  bytes: 'strata-dlq-value-bytes',
+} as const;
+
 /** Maximum length of the reason message kept in a header, in characters. */
 const MAX_REASON_LENGTH = 2000;
 
@@ -35,6 +42,13 @@ export interface DeadLetterReason {
   code: string;
   message: string;
 }
+
+/** Names of every header a dead letter may add. Original headers of these names are left out. */
+const ADDED_HEADER_NAMES: ReadonlySet<string> = new Set([
+  ...Object.values(DEAD_LETTER_HEADERS),
+  ...Object.values(DEAD_LETTER_ORIGINAL_HEADERS),
+  ...Object.values(DEAD_LETTER_VALUE_HEADERS),
+]);
 
 function sameBytes(decoded: string | null, bytes: Buffer | null): boolean {
   if (decoded === null || bytes === null) {
@@ -45,37 +59,72 @@ function sameBytes(decoded: string | null, bytes: Buffer | null): boolean {
 }
 
 /**
- * Headers that restore the original key and header bytes of `message`, for the parts whose
- * decoded strings differ from them: bytes that are not UTF-8, or a header name repeated.
+ * Tells whether the decoded headers of `message` restore `original` exactly: each name once,
+ * none named like a dead-letter header, and each value a UTF-8 text. A header without value
+ * has no decoded form, so it never counts as restored.
  */
-function originalBytesHeaders(message: ConsumedMessage): Record<string, string> {
-  const original = message.original;
-  if (original === undefined) {
-    return {};
+function headersLossless(message: ConsumedMessage, original: OriginalRecordBytes): boolean {
+  const names = new Set(original.headers.map(([name]) => name));
+  if (names.size !== original.headers.length) {
+    return false;
   }
 
+  return original.headers.every(
+    ([name, bytes]) =>
+      bytes !== null &&
+      !ADDED_HEADER_NAMES.has(name) &&
+      Object.hasOwn(message.headers, name) &&
+      sameBytes(message.headers[name] ?? null, bytes),
+  );
+}
+
+/** Encodes the decoded key and headers as UTF-8, for a bus that kept no original bytes. */
+function encodeDecoded(message: ConsumedMessage): OriginalRecordBytes {
+  return {
+    key: message.key === null ? null : Buffer.from(message.key, 'utf8'),
+    headers: Object.entries(message.headers).map(([name, value]) => [
+      name,
+      Buffer.from(value, 'utf8'),
+    ]),
+  };
+}
+
+/**
+ * Headers that restore the original key and header bytes of `message`, for the parts whose
+ * decoded strings differ from them. Those are bytes that are not UTF-8, a repeated header name,
+ * a header without value, and a header named like a dead-letter header.
+ */
+function originalBytesHeaders(message: ConsumedMessage): Record<string, string> {
+  const original = message.original ?? encodeDecoded(message);
   const headers: Record<string, string> = {};
   if (!sameBytes(message.key, original.key)) {
     headers[DEAD_LETTER_ORIGINAL_HEADERS.keyBase64] = original.key?.toString('base64') ?? '';
   }
-  const names = new Set(original.headers.map(([name]) => name));
-  const lossless =
-    names.size === original.headers.length &&
-    original.headers.every(([name, bytes]) => sameBytes(message.headers[name] ?? null, bytes));
-  if (!lossless) {
-    const pairs = original.headers.map(([name, bytes]) => [name, bytes.toString('base64')]);
+  if (!headersLossless(message, original)) {
+    const pairs = original.headers.map(([name, bytes]) => [
+      name,
+      bytes === null ? null : bytes.toString('base64'),
+    ]);
     headers[DEAD_LETTER_ORIGINAL_HEADERS.headersBase64] = JSON.stringify(pairs);
   }
 
   return headers;
 }
 
+/** Copies `headers` without those named like a header the dead letter adds. */
+function withoutAddedHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !ADDED_HEADER_NAMES.has(name)),
+  );
+}
+
 /**
  * Builds the dead letter of a consumed record: the original key and value bytes unchanged, the
  * original headers, plus headers naming the source position, the reason and the time. Keeping
- * the value untouched lets an operator re-publish it as is once the cause is fixed. A key or
- * header that was not UTF-8, and a repeated header, also travel as base64 in
- * `DEAD_LETTER_ORIGINAL_HEADERS`, so no byte of the record is lost.
+ * the value untouched lets an operator re-publish it as is once the cause is fixed. Decoding
+ * loses bytes that are not UTF-8, repeated headers and headers without value, and the letter
+ * leaves out original headers named like its own. In those cases the original bytes also travel
+ * as base64 in `DEAD_LETTER_ORIGINAL_HEADERS`, so no byte of the record is lost.
  */
 export function createDeadLetter(
   message: ConsumedMessage,
@@ -86,7 +135,7 @@ export function createDeadLetter(
     key: message.key,
     value: message.value,
     headers: {
-      ...message.headers,
+      ...withoutAddedHeaders(message.headers),
       ...originalBytesHeaders(message),
       [DEAD_LETTER_HEADERS.sourceTopic]: message.topic,
       [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
@@ -113,8 +162,11 @@ export interface DeadLetterInfo {
   offloadedValue?: { uri: string; sha256: string; bytes: number };
   /** The original key bytes, when the key was not UTF-8. */
   originalKeyBytes?: Buffer;
-  /** Every original header as bytes in record order, when one was not UTF-8 or repeated. */
-  originalHeaderBytes?: [string, Buffer][];
+  /**
+   * Every original header as bytes in record order, null for a header without value, when one
+   * was not UTF-8, had no value, was repeated or had a dead-letter header name.
+   */
+  originalHeaderBytes?: [string, Buffer | null][];
 }
 
 /** Reads the dead-letter headers of a record; returns null when it is not a dead letter. */
@@ -148,19 +200,21 @@ export function readDeadLetter(message: BusMessage): DeadLetterInfo | null {
   };
 }
 
-/** Reads a JSON list of `[name, base64]` pairs. Returns undefined for any other content. */
-function parsePairs(text: string): [string, string][] | undefined {
+/**
+ * Reads a JSON list of `[name, base64 or null]` pairs. Returns undefined for any other content.
+ */
+function parsePairs(text: string): [string, string | null][] | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
-  const isPair = (item: unknown): item is [string, string] =>
+  const isPair = (item: unknown): item is [string, string | null] =>
     Array.isArray(item) &&
     item.length === 2 &&
     typeof item[0] === 'string' &&
-    typeof item[1] === 'string';
+    (typeof item[1] === 'string' || item[1] === null);
 
   return Array.isArray(parsed) && parsed.every(isPair) ? parsed : undefined;
 }
@@ -177,9 +231,9 @@ function originalBytes(
     ...(pairs === undefined
       ? {}
       : {
-          originalHeaderBytes: pairs.map(([name, value]): [string, Buffer] => [
+          originalHeaderBytes: pairs.map(([name, value]): [string, Buffer | null] => [
             name,
-            Buffer.from(value, 'base64'),
+            value === null ? null : Buffer.from(value, 'base64'),
           ]),
         }),
   };
@@ -196,13 +250,6 @@ function offloadedValue(headers: Record<string, string>): Pick<DeadLetterInfo, '
 
   return { offloadedValue: { uri, sha256, bytes } };
 }
-
-/** Headers of a dead letter whose original value was moved to the object store. */
-export const DEAD_LETTER_VALUE_HEADERS = {
-  uri: 'strata-dlq-value-uri',
-  sha256: 'strata-dlq-value-sha256',
-  bytes: 'strata-dlq-value-bytes',
-} as const;
 
 export interface OffloadOptions {
   objects: ObjectStore;

@@ -119,11 +119,45 @@ describe('ingestion worker on poison input', () => {
     expect(letter.value?.equals(value)).toBe(true);
     expect(info?.originalKeyBytes?.equals(key)).toBe(true);
     expect(
-      info?.originalHeaderBytes?.map(([name, bytes]) => [name, bytes.toString('hex')]),
+      info?.originalHeaderBytes?.map(([name, bytes]) => [name, bytes?.toString('hex')]),
     ).toEqual([
       ['trace', first.toString('hex')],
       ['trace', second.toString('hex')],
     ]);
+    expect(worker.state).toBe('running');
+  });
+
+  it('dead-letters a record with headers named __proto__ and constructor', async () => {
+    const { ports, settings, worker, deadLetters } = await setup('prototype headers');
+    const value = Buffer.from('{"not an event"');
+    const sentinel = analyzedEvent('after-prototype-headers', 1);
+    const producer = createKafka({
+      brokers: inject('services').kafkaBrokers,
+      logger: ports.logger,
+    }).producer();
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    // JSON.parse keeps "__proto__" as an own key, where an object literal would set the prototype.
+    const headers = JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, string>;
+    await worker.start();
+    await producer.send({
+      topic: settings.analyzedTopic,
+      messages: [{ key: null, value, headers }],
+    });
+    await ports.bus.publish(settings.analyzedTopic, [analyzedMessage(sentinel)]);
+    await waitUntil(() => deadLetters.messages.length > 0);
+    await waitForCommitted(ports, settings.groupId, settings.analyzedTopic);
+
+    const letter = deadLetters.messages[0]!;
+    const info = readDeadLetter(letter);
+    expect(info?.reasonCode).toBe('INVALID_EVENT');
+    expect(letter.value?.equals(value)).toBe(true);
+    expect(Object.entries(info?.originalHeaders ?? {})).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+    ]);
+    expect(info?.originalHeaderBytes).toBeUndefined();
+    expect(await ports.store.get(sentinel.image.digest)).not.toBeNull();
     expect(worker.state).toBe('running');
   });
 });

@@ -8,8 +8,11 @@ export interface BusMessage {
 /** The key and headers of a consumed record as bytes, before the bus decoded them as UTF-8. */
 export interface OriginalRecordBytes {
   key: Buffer | null;
-  /** Every header value in record order, so a repeated name appears once per value. */
-  headers: readonly (readonly [string, Buffer])[];
+  /**
+   * Every header value in record order, so a repeated name appears once per value. A value is
+   * null when the producer sent a header without one.
+   */
+  headers: readonly (readonly [string, Buffer | null])[];
 }
 
 /** A consumed record with its position in the log. */
