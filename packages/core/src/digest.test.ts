@@ -47,4 +47,13 @@ describe('describeValue', () => {
     expect(text.length).toBeLessThan(120);
     expect(text).toContain('502 characters');
   });
+
+  it('describes values nested too deeply to serialize', () => {
+    const depth = 50_000;
+    const array = JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown;
+    const object = JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) as unknown;
+
+    expect(describeValue(array)).toBe('an array nested too deeply to print');
+    expect(describeValue(object)).toBe('an object nested too deeply to print');
+  });
 });

@@ -22,9 +22,27 @@ export function parseDigest(value: unknown, field = 'digest'): Digest {
   });
 }
 
+/**
+ * Serializes a value as JSON. An array or object nested deeper than JSON.stringify's recursion
+ * can go, which a small JSON input can be, is named by its kind instead.
+ */
+function printValue(value: unknown): string {
+  try {
+    return String(JSON.stringify(value));
+  } catch (error) {
+    if (!(error instanceof RangeError)) {
+      throw error;
+    }
+
+    const kind = Array.isArray(value) ? 'an array' : 'an object';
+
+    return `${kind} nested too deeply to print`;
+  }
+}
+
 /** Returns a short printable form of an untrusted value for error messages. */
 export function describeValue(value: unknown, maxLength = 80): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value));
+  const text = printValue(value);
   if (text.length <= maxLength) {
     return text;
   }

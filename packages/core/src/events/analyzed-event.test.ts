@@ -91,6 +91,29 @@ describe('analyzedEventSchema', () => {
     expect(findPrototypeKey('__proto__')).toBeUndefined();
   });
 
+  it('finds a __proto__ key under deep nesting in linear time', () => {
+    const depth = 50_000;
+    const text = `${'['.repeat(depth)}{"__proto__":1}${']'.repeat(depth)}`;
+    const nested = JSON.parse(text) as unknown;
+    const started = performance.now();
+
+    const path = findPrototypeKey(nested);
+
+    // A walk that copies the path per level takes tens of seconds at this depth.
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(path).toHaveLength(depth + 1);
+    expect(path?.at(-1)).toBe('__proto__');
+  });
+
+  it('rejects a deeply nested field with a message naming it', () => {
+    const depth = 50_000;
+    const nested = JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown;
+    const error = parseError({ ...validEvent(), analyzedAt: nested });
+
+    expect(error.code).toBe('INVALID_EVENT');
+    expect(error.message).toContain('analyzedAt');
+  });
+
   it('raises LIMIT_EXCEEDED over the annotation count', () => {
     const annotations = Object.fromEntries(
       Array.from({ length: LIMITS.maxAnnotations + 1 }, (_, n) => [`key${n}`, 'v']),

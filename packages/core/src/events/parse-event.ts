@@ -75,38 +75,55 @@ function showsInput(issue: z.core.$ZodIssue): boolean {
   return issue.code !== 'too_big' || ['number', 'string'].includes(typeof issue.input);
 }
 
+/** A value met by `findPrototypeKey`, linked to its parent so the walk copies no paths. */
+interface WalkNode {
+  value: unknown;
+  key: PropertyKey;
+  parent: WalkNode | undefined;
+}
+
+function pathOf(node: WalkNode | undefined): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  for (let current = node; current?.parent !== undefined; current = current.parent) {
+    path.push(current.key);
+  }
+
+  return path.reverse();
+}
+
 /**
  * Returns the path of the first object key `__proto__` in a parsed JSON value, or undefined.
  * `JSON.parse` keeps such a key as data, while copying the object through assignment, as schema
  * parsing does, turns it into a prototype change and drops it unseen. The walk uses a stack of
- * its own, so deep nesting cannot overflow the call stack.
+ * its own, so deep nesting cannot overflow the call stack, and links each value to its parent
+ * instead of copying paths, so it takes time linear in the size of the value.
  */
 export function findPrototypeKey(value: unknown): PropertyKey[] | undefined {
-  const pending: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
+  const pending: WalkNode[] = [{ value, key: '', parent: undefined }];
   for (;;) {
-    const current = pending.pop();
-    if (current === undefined) {
+    const node = pending.pop();
+    if (node === undefined) {
       return undefined;
     }
 
-    const { value: item, path } = current;
+    const item = node.value;
     if (typeof item !== 'object' || item === null) {
       continue;
     }
 
     if (Array.isArray(item)) {
       item.forEach((element: unknown, index) =>
-        pending.push({ value: element, path: [...path, index] }),
+        pending.push({ value: element, key: index, parent: node }),
       );
       continue;
     }
 
     if (Object.hasOwn(item, '__proto__')) {
-      return [...path, '__proto__'];
+      return [...pathOf(node), '__proto__'];
     }
 
     for (const [key, element] of Object.entries(item)) {
-      pending.push({ value: element, path: [...path, key] });
+      pending.push({ value: element, key, parent: node });
     }
   }
 }
