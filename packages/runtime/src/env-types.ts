@@ -37,19 +37,33 @@ export function envList() {
     .pipe(z.array(z.string()).min(1, 'must list at least one entry'));
 }
 
-/** A `host:port` pair, as in a list of Kafka brokers or Redis cluster nodes. */
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/**
+ * Tells whether the port of a `host:port` text is from 1 to 65535. Text of another form passes,
+ * because the pattern check already reports it.
+ */
+function portInRange(text: string): boolean {
+  const port = HOST_PORT.exec(text)?.[2];
+
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65_535);
+}
+
+/** A `host:port` pair with a port from 1 to 65535, as in a list of Kafka brokers or Redis nodes. */
 export const hostPort = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port');
+  .regex(HOST_PORT, 'must be host:port')
+  .refine(portInRange, 'must be host:port with a port from 1 to 65535');
 
 /** Returns the schema of a URL whose scheme is one of `schemes`. */
 export function envUrl(schemes: readonly string[]) {
+  // zod runs every refinement, so the scheme check also receives text that is not a URL.
   return z
     .string()
     .trim()
     .refine((text) => URL.canParse(text), 'must be a URL')
     .refine(
-      (text) => schemes.includes(new URL(text).protocol.replace(/:$/, '')),
+      (text) => !URL.canParse(text) || schemes.includes(new URL(text).protocol.replace(/:$/, '')),
       `must use one of the schemes ${schemes.join(', ')}`,
     );
 }

@@ -66,6 +66,30 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('rejects host:port ports outside 1 to 65535', () => {
+    const problems = problemsOf({
+      ...validEnv,
+      KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:99999',
+      REDIS_URL: '',
+      REDIS_CLUSTER_NODES: '127.0.0.1:0',
+    });
+    const broker = problems.find((problem) => problem.variable === 'KAFKA_BROKERS');
+    const node = problems.find((problem) => problem.variable === 'REDIS_CLUSTER_NODES');
+
+    expect(broker?.value).toBe('127.0.0.1:9092,127.0.0.1:99999');
+    expect(broker?.message).toContain('port from 1 to 65535');
+    expect(node?.message).toContain('port from 1 to 65535');
+  });
+
+  it('lists an unparsable URL beside other problems', () => {
+    const problems = problemsOf({ ...validEnv, MONGODB_URI: 'not a url', LOG_LEVEL: 'loud' });
+
+    expect(problems).toEqual([
+      { variable: 'LOG_LEVEL', value: 'loud', message: expect.any(String) as string },
+      { variable: 'MONGODB_URI', value: 'not a url', message: 'must be a URL' },
+    ]);
+  });
+
   it('names missing variables as not set', () => {
     const env: Record<string, string> = { ...validEnv };
     delete env.MONGODB_URI;
