@@ -19,6 +19,8 @@ export interface BenchResults {
   lookup?: LookupSizeResult[];
   naive?: NaiveBenchResult;
   pipeline?: PipelineResult;
+  /** Set when the naive figures come from another run than the lookup figures. */
+  naiveRun?: RunInfo;
   /** Set when the pipeline figures come from another run than the others. */
   pipelineRun?: RunInfo;
 }

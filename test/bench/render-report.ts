@@ -43,14 +43,18 @@ function renderMachine(results: BenchResults): string {
     ['load average (1 / 5 / 15 min) at start', load(loadAverage.start)],
     ['load average (1 / 5 / 15 min) at end', load(loadAverage.end)],
   ];
-  const pipelineRun = results.pipelineRun;
-  if (pipelineRun !== undefined) {
-    rows.push([
-      'pipeline figures',
-      `a separate run, ${pipelineRun.startedAt} to ${pipelineRun.finishedAt}, source ` +
-        `${pipelineRun.source}, load average ${load(pipelineRun.loadAverage.start)} at start ` +
-        `and ${load(pipelineRun.loadAverage.end)} at end`,
-    ]);
+  const separateRuns = [
+    ['naive lookup figures', results.naiveRun],
+    ['pipeline figures', results.pipelineRun],
+  ] as const;
+  for (const [figures, run] of separateRuns) {
+    if (run !== undefined) {
+      rows.push([
+        figures,
+        `a separate run, ${run.startedAt} to ${run.finishedAt}, source ${run.source}, load ` +
+          `average ${load(run.loadAverage.start)} at start and ${load(run.loadAverage.end)} at end`,
+      ]);
+    }
   }
   if (redis !== undefined) {
     const config = Object.entries(redis.config).map(([key, value]) => `${key} ${value}`);
