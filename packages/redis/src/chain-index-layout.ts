@@ -73,11 +73,10 @@ export class ChainIndexLayout {
 
   locate(kind: ChainKind, chainId: Digest): ChainLocation {
     const hex = digestHex(chainId, 'chainId');
+    const field = Buffer.allocUnsafe(this.fingerprintBytes);
+    this.#decodeFingerprint(hex, field, 0);
 
-    return {
-      key: this.#key(kind, hex),
-      field: Buffer.from(this.#fingerprintHex(hex), 'hex'),
-    };
+    return { key: this.#key(kind, hex), field };
   }
 
   /** Locates every chain, decoding all fingerprints into one buffer. */
@@ -111,10 +110,6 @@ export class ChainIndexLayout {
     const bucket = hex.slice(0, this.bucketHexDigits);
 
     return `${this.prefix}{${kind === 'diffId' ? 'd' : 'b'}:${bucket}}`;
-  }
-
-  #fingerprintHex(hex: string): string {
-    return hex.slice(this.bucketHexDigits, this.bucketHexDigits + 2 * this.fingerprintBytes);
   }
 }
 

@@ -22,6 +22,15 @@ const consumed: ConsumedMessage = {
   headers: { ce_id: 'event-1', 'content-type': 'application/json' },
 };
 
+/** Returns `consumed` with one header, decoded and as the bytes a bus received. */
+function withHeader(name: string, value: string): ConsumedMessage {
+  return {
+    ...consumed,
+    headers: { [name]: value },
+    original: { key: Buffer.from('sha256:abc'), headers: [[name, Buffer.from(value)]] },
+  };
+}
+
 describe('createDeadLetter', () => {
   const reason = { code: 'INVALID_EVENT', message: 'not JSON' };
 
@@ -75,7 +84,7 @@ describe('createDeadLetter', () => {
     );
   });
 
-  it('keeps key bytes that are not UTF-8, and every value of a repeated header', () => {
+  it('keeps non-UTF-8 key and repeated header bytes', () => {
     const key = Buffer.from([0x73, 0xc3, 0x28, 0xff]);
     const first = Buffer.from([0xfe, 0x01]);
     const second = Buffer.from('second');
@@ -176,15 +185,7 @@ describe('createDeadLetter', () => {
 
   it('keeps original headers that have a dead-letter header name', () => {
     const name = DEAD_LETTER_HEADERS.reasonCode;
-    const message: ConsumedMessage = {
-      ...consumed,
-      headers: { [name]: 'from the producer' },
-      original: {
-        key: Buffer.from('sha256:abc'),
-        headers: [[name, Buffer.from('from the producer')]],
-      },
-    };
-    const letter = createDeadLetter(message, reason, new Date(0));
+    const letter = createDeadLetter(withHeader(name, 'from the producer'), reason, new Date(0));
     const info = readDeadLetter(letter);
 
     expect(info?.reasonCode).toBe('INVALID_EVENT');
@@ -193,15 +194,7 @@ describe('createDeadLetter', () => {
 
   it('leaves out original headers that only a dead letter may set', () => {
     const name = DEAD_LETTER_VALUE_HEADERS.uri;
-    const message: ConsumedMessage = {
-      ...consumed,
-      headers: { [name]: 's3://other/key' },
-      original: {
-        key: Buffer.from('sha256:abc'),
-        headers: [[name, Buffer.from('s3://other/key')]],
-      },
-    };
-    const letter = createDeadLetter(message, reason, new Date(0));
+    const letter = createDeadLetter(withHeader(name, 's3://other/key'), reason, new Date(0));
     const info = readDeadLetter(letter);
 
     expect(letter.headers[name]).toBeUndefined();

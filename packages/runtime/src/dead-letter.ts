@@ -177,15 +177,7 @@ export function readDeadLetter(message: BusMessage): DeadLetterInfo | null {
     return null;
   }
 
-  const names = [
-    ...required,
-    ...Object.values(DEAD_LETTER_VALUE_HEADERS),
-    ...Object.values(DEAD_LETTER_ORIGINAL_HEADERS),
-  ];
-
-  const originalHeaders = Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !names.includes(name)),
-  );
+  const originalHeaders = withoutAddedHeaders(headers);
 
   return {
     sourceTopic: headers[DEAD_LETTER_HEADERS.sourceTopic] ?? '',
@@ -222,21 +214,22 @@ function parsePairs(text: string): [string, string | null][] | undefined {
 function originalBytes(
   headers: Record<string, string>,
 ): Pick<DeadLetterInfo, 'originalKeyBytes' | 'originalHeaderBytes'> {
+  const read: Pick<DeadLetterInfo, 'originalKeyBytes' | 'originalHeaderBytes'> = {};
   const key = headers[DEAD_LETTER_ORIGINAL_HEADERS.keyBase64];
+  if (key !== undefined) {
+    read.originalKeyBytes = Buffer.from(key, 'base64');
+  }
+
   const list = headers[DEAD_LETTER_ORIGINAL_HEADERS.headersBase64];
   const pairs = list === undefined ? undefined : parsePairs(list);
+  if (pairs !== undefined) {
+    read.originalHeaderBytes = pairs.map(([name, value]) => [
+      name,
+      value === null ? null : Buffer.from(value, 'base64'),
+    ]);
+  }
 
-  return {
-    ...(key === undefined ? {} : { originalKeyBytes: Buffer.from(key, 'base64') }),
-    ...(pairs === undefined
-      ? {}
-      : {
-          originalHeaderBytes: pairs.map(([name, value]): [string, Buffer | null] => [
-            name,
-            value === null ? null : Buffer.from(value, 'base64'),
-          ]),
-        }),
-  };
+  return read;
 }
 
 function offloadedValue(headers: Record<string, string>): Pick<DeadLetterInfo, 'offloadedValue'> {

@@ -10,6 +10,7 @@ import {
   testWorker,
   waitForCommitted,
 } from './test-real-ports.ts';
+import type { TestPorts } from './test-real-ports.ts';
 import { analyzedEvent, analyzedMessage, waitUntil, withoutFindings } from './test-support.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -31,6 +32,18 @@ async function setup(label: string) {
   cleanups.push(() => deadLetters.stop());
 
   return { names, ports, settings, worker, deadLetters };
+}
+
+/**
+ * Connects a kafkajs producer of the test's own. The event bus takes keys and header values as
+ * strings, so only a raw producer sends arbitrary bytes in them.
+ */
+async function rawProducer(logger: TestPorts['logger']) {
+  const producer = createKafka({ brokers: inject('services').kafkaBrokers, logger }).producer();
+  await producer.connect();
+  cleanups.push(() => producer.disconnect());
+
+  return producer;
 }
 
 /**
@@ -94,18 +107,13 @@ describe('ingestion worker on poison input', () => {
     expect(worker.state).toBe('running');
   });
 
-  it('dead-letters a record with the bytes of a key and headers that are not UTF-8', async () => {
+  it('dead-letters non-UTF-8 key and header bytes', async () => {
     const { ports, settings, worker, deadLetters } = await setup('key bytes');
     const key = Buffer.from([0x73, 0x68, 0xc3, 0x28, 0xff]);
     const first = Buffer.from([0xfe, 0x00, 0x01]);
     const second = Buffer.from('second');
     const value = Buffer.from('{"not an event"');
-    const producer = createKafka({
-      brokers: inject('services').kafkaBrokers,
-      logger: ports.logger,
-    }).producer();
-    await producer.connect();
-    cleanups.push(() => producer.disconnect());
+    const producer = await rawProducer(ports.logger);
     await worker.start();
     await producer.send({
       topic: settings.analyzedTopic,
@@ -131,12 +139,7 @@ describe('ingestion worker on poison input', () => {
     const { ports, settings, worker, deadLetters } = await setup('prototype headers');
     const value = Buffer.from('{"not an event"');
     const sentinel = analyzedEvent('after-prototype-headers', 1);
-    const producer = createKafka({
-      brokers: inject('services').kafkaBrokers,
-      logger: ports.logger,
-    }).producer();
-    await producer.connect();
-    cleanups.push(() => producer.disconnect());
+    const producer = await rawProducer(ports.logger);
     // JSON.parse keeps "__proto__" as an own key, where an object literal would set the prototype.
     const headers = JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, string>;
     await worker.start();
