@@ -1,7 +1,7 @@
-// Measures how many image documents per second the MongoDB-wire server in MONGODB_URI (default
-// mongodb://127.0.0.1:27017) stores at most: plain inserts of the documents the image store
-// writes, one per call and in `insertMany` batches, in a database of its own that it drops at
-// the end. The result bounds any pipeline that stores each analyzed image once. Usage:
+// Measures the max image documents per second that the MongoDB-wire server in MONGODB_URI
+// (default mongodb://127.0.0.1:27017) stores. It times plain inserts of the documents the image
+// store writes, one per call and in `insertMany` batches, in a database of its own that it drops
+// at the end. The result bounds any pipeline that stores each analyzed image once. Usage:
 //   node --conditions=@strata/source test/bench/store-write-ceiling.ts \
 //     [--documents 3000] [--batches 1,100,1000]
 import { parseArgs } from 'node:util';

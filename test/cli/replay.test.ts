@@ -28,7 +28,7 @@ function ancestryOf(digest: string): AncestryBody | undefined {
   return pipeline.latest(pipeline.topics.ancestry, digest) as AncestryBody | undefined;
 }
 
-/** Whether the latest ancestry of an image names its known parent and base. */
+/** Returns whether the latest ancestry of an image names its known parent and base. */
 function settled(digest: string): boolean {
   const ancestry = ancestryOf(digest);
   const known = expected.get(digest);
@@ -61,8 +61,8 @@ beforeAll(async () => {
   writeFileSync(file, events.map((event) => JSON.stringify(event)).join('\n'));
   const run = await runCli(pipeline.cliServices(), ['publish', file]);
   expect(run.exitCode).toBe(0);
-  // An image analyzed before its parent gets a first result without it, then a second one when
-  // the parent arrives; the replay starts once every latest result names the known ancestry.
+  // An image analyzed before its parent gets a first result without it and a second one when the
+  // parent arrives. So the replay starts only once every latest result names the known ancestry.
   await pipeline.waitFor('known ancestry of every official image', () => digests.every(settled));
 }, 120_000);
 

@@ -22,11 +22,13 @@ export function toConsumedMessage(
 }
 
 /**
- * Lists every header value of a record in record order, repeated names included. kafkajs 2.2.4
- * decodes a value as a Buffer, or null when the producer sent none. It fills a plain object and
- * treats a name as new only when `obj[name] === undefined`. So a header named like an
- * `Object.prototype` member, such as `constructor` or `__proto__`, arrives as an array that
- * starts with the inherited member. Values other than a Buffer, a string or null are skipped.
+ * Lists every header value of a record in record order, repeated names included. Values other
+ * than a Buffer, a string or null are skipped.
+ *
+ * kafkajs 2.2.4 decodes a value as a Buffer, or null when the producer sent none. It fills a plain
+ * object and treats a name as new only when `obj[name] === undefined`. So a header named like an
+ * `Object.prototype` member, such as `constructor`, arrives as an array that starts with the
+ * inherited member.
  */
 function headerValues(headers: IHeaders | undefined): OriginalRecordBytes['headers'] {
   const pairs: (readonly [string, Buffer | null])[] = [];

@@ -135,8 +135,8 @@ export async function collect(ports: TestPorts, topic: string, groupId: string) 
 
 /**
  * Reads `topic` from the beginning in a new group and returns the keys seen once every key of
- * `expected` arrived, or after `timeoutMs`. A new group can be handed some records twice around
- * a rebalance, so a count of records says less than the keys themselves.
+ * `expected` arrived, or after `timeoutMs`. A new group can receive some records twice around a
+ * rebalance, so it waits for the keys, not for a record count.
  */
 export async function collectKeys(
   ports: TestPorts,
